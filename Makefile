@@ -1,0 +1,143 @@
+# Makefile - the NTK reproduction suite.
+#
+#   make figures        every figure of the paper (PROFILE=default; smoke, paper)
+#   make test           the test suite (SANITIZE=1: under ASan and UBSan)
+#   make help           all targets
+#
+# Set-up is part of the build: the first target that compiles anything runs the deps
+# step (src/tools/deps.sh), which installs missing Debian packages.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+PROFILE ?= default
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+BIN ?= build/san/bin
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else
+BUILD ?= build
+BIN ?= bin
+SANFLAGS :=
+endif
+
+CC ?= gcc
+# No -ffast-math, ever: the kernels rely on IEEE semantics (NaN checks, clamping).
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP $(SANFLAGS)
+CPPFLAGS += -I$(BUILD)
+LDFLAGS += $(SANFLAGS)
+# GSL is linked statically so that Debian's libgsl.so cannot pull in libgslcblas:
+# every CBLAS call, GSL's own included, resolves to OpenBLAS.
+LDLIBS := -Wl,-Bstatic -lgsl -Wl,-Bdynamic -lopenblas -lz -lm
+
+LIB_SRC := $(wildcard src/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/src/%.o)
+LIB := $(BUILD)/libntk.a
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
+DEPS_OK := build/.deps-ok
+
+# The experiments, each registered by one line here: NAME=DIRECTORY. NAME is its
+# make target, its data directory data/NAME and its figure prefix figures/NAME;
+# experiments/DIRECTORY holds main.c, plot.gp and README.md.
+EXPERIMENTS := \
+  fig1=fig1-ntk-convergence \
+  fig2=fig2-kernel-regression
+
+exp_name = $(firstword $(subst =, ,$1))
+exp_dir = $(word 2,$(subst =, ,$1))
+EXP_NAMES := $(foreach e,$(EXPERIMENTS),$(call exp_name,$e))
+EXP_PROGS := $(foreach e,$(EXPERIMENTS),$(BIN)/$(call exp_dir,$e))
+# Smoke outputs never land in data/ or figures/.
+OUTROOT := $(if $(filter smoke,$(PROFILE)),build/smoke/,)
+ifeq ($(filter $(PROFILE),smoke default paper),)
+$(error unknown PROFILE '$(PROFILE)': use smoke, default or paper)
+endif
+
+.PHONY: all lib test help deps clean distclean figures programs $(EXP_NAMES)
+all: $(BIN)/ntk programs
+programs: $(EXP_PROGS)
+
+help:
+	@echo "Targets:"
+	@echo "  make figures      regenerate every figure into figures/ (PROFILE=default|smoke|paper)"
+	@echo "  make test         build and run the test suite (SANITIZE=1 for ASan+UBSan)"
+	@echo "  make all          build the library and the ntk command (bin/ntk)"
+	@echo "  make deps         check for (and install) the Debian packages needed"
+	@echo "  make clean        remove build outputs (bin/, build/)"
+	@echo "  make programs     build every experiment program"
+	@$(foreach e,$(EXPERIMENTS),printf '  make %-12s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
+	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
+	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README)"
+
+deps: $(DEPS_OK)
+$(DEPS_OK): src/tools/deps.sh
+	@mkdir -p $(@D)
+	bash src/tools/deps.sh
+	@touch $@
+
+# The source revision, rewritten only when it changes so nothing rebuilds needlessly.
+REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/revision.h: FORCE | $(BUILD)/src
+	@echo '#define NTK_REVISION "$(REVISION)"' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+FORCE:
+
+$(BUILD)/src $(BUILD)/tests $(BUILD)/cmd $(BIN):
+	@mkdir -p $@
+
+$(BUILD)/src/output.o: $(BUILD)/revision.h
+$(BUILD)/src/%.o: src/%.c | $(BUILD)/src $(DEPS_OK)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests $(DEPS_OK)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd $(DEPS_OK)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+lib: $(LIB)
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/ntk: $(BUILD)/cmd/ntk.o $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+$(BIN)/test_ntk: $(TEST_OBJ) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) -lcunit $(LDLIBS) -o $@
+
+# Experiment programs: experiments/DIR/main.c -> $(BIN)/DIR
+$(BUILD)/exp/%.o: experiments/%/main.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) -c $< -o $@
+$(BIN)/%: $(BUILD)/exp/%.o $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+# One experiment: its runs, summary and figures (src/tools/experiment.mk), timed.
+define EXPERIMENT_RULE
+$(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
+	@mkdir -p build/timings; start=$$$$(date +%s.%N); \
+	$$(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
+	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) ARGS='$(ARGS)' \
+	  OUTROOT=$(OUTROOT) && \
+	echo "$(call exp_name,$1) $(PROFILE) $$$$(awk "BEGIN{print $$$$(date +%s.%N) - $$$$start}")" > build/timings/$(call exp_name,$1)
+endef
+$(foreach e,$(EXPERIMENTS),$(eval $(call EXPERIMENT_RULE,$e)))
+
+figures: $(EXP_NAMES)
+	@echo; echo "make figures (PROFILE=$(PROFILE)): regenerated"
+	@printf '  %-8s %-9s %9s   %s\n' target profile seconds "figures and data"
+	@for n in $(EXP_NAMES); do read name prof secs < build/timings/$$n; \
+	  printf '  %-8s %-9s %9.1f   %s\n' $$name $$prof $$secs "$(OUTROOT)figures/$$n*.{png,pdf}, $(OUTROOT)data/$$n/"; done
+
+test: $(BIN)/test_ntk $(BIN)/ntk
+	NTK_BIN=$(BIN) OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cmd/ntk.d $(wildcard $(BUILD)/exp/*.d)

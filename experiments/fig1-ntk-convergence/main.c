@@ -1,0 +1,275 @@
+/* fig1-ntk-convergence - the paper's Figure 1: the NTK of finite networks converges to
+ * the limiting Theta(L), at initialisation and during training.
+ *
+ * For each width n and seed: a depth-4 relu network (n0 = 2, beta = 0.1) is
+ * initialised; its NTK Theta(x0, x) is measured for x0 = (1, 0) and x on a grid of
+ * the unit circle; the network is trained by full-batch gradient descent (lr 1.0) on
+ * f*(x) = x1 x2 over `train` N(0, I_2) inputs for `steps` steps; the NTK is measured
+ * again. The summary puts every curve beside the analytic Theta(4) (limit.h).
+ * See README.md beside this file for the method, settings and results.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "entk.h"
+#include "experiment.h"
+#include "limit.h"
+#include "net.h"
+#include "progress.h"
+#include "stats.h"
+#include "table.h"
+
+static const ntk_param_def defs[] = {
+    /* key        smoke    default     paper        meaning */
+    {"widths",    "20,50", "500,2000", "500,10000", "hidden widths n (all hidden layers)"},
+    {"seeds",     "2",     "10",       "10",        "independent initialisations per width (seeds 1..S)"},
+    {"depth",     "4",     "4",        "4",         "L, the number of weight matrices"},
+    {"beta",      "0.1",   "0.1",      "0.1",       "bias scale"},
+    {"nonlin",    "relu",  "relu",     "relu",      "nonlinearity"},
+    {"train",     "20",    "100",      "100",       "number of N(0, I_2) training inputs (not given in the paper)"},
+    {"data_seed", "1000",  "1000",     "1000",      "seed of the training inputs (shared by every network)"},
+    {"steps",     "5",     "200",      "200",       "gradient steps"},
+    {"lr",        "1.0",   "1.0",      "1.0",       "learning rate (t = lr x steps)"},
+    {"grid",      "37",    "361",      "361",       "points gamma in [-pi, pi] on the unit circle"},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+typedef struct {
+    long widths[16];
+    size_t nwidths;
+    long seeds, depth, train, data_seed, steps, grid;
+    double beta, lr;
+    const ntk_nonlin *sigma;
+} settings;
+
+static void read_settings(const ntk_exp *e, settings *s)
+{
+    s->nwidths = ntk_exp_longs(e, "widths", 1, 100000, 16, s->widths);
+    s->seeds = ntk_exp_long(e, "seeds", 1, 1000);
+    s->depth = ntk_exp_long(e, "depth", 2, 20);
+    s->beta = ntk_exp_double(e, "beta", 0.0, 100.0);
+    s->train = ntk_exp_long(e, "train", 1, 100000);
+    s->data_seed = ntk_exp_long(e, "data_seed", 0, 1L << 30);
+    s->steps = ntk_exp_long(e, "steps", 0, 10000000);
+    s->lr = ntk_exp_double(e, "lr", 1e-12, 1e6);
+    s->grid = ntk_exp_long(e, "grid", 3, 100000);
+    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
+    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
+}
+
+/* widths n[0..L] of a depth-L net with every hidden layer of the same width */
+static void layer_widths(const settings *s, long width, size_t *n)
+{
+    n[0] = 2;
+    for (long l = 1; l < s->depth; l++) n[l] = (size_t)width;
+    n[s->depth] = 1;
+}
+
+static ntk_net *make_net(const ntk_exp *e, const settings *s, long width)
+{
+    size_t n[21];
+    layer_widths(s, width, n);
+    return ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+}
+
+/* Floating-point work of one run: two NTK measurements and the training steps. */
+static double run_flops(const settings *s, long width)
+{
+    size_t n[21];
+    layer_widths(s, width, n);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    return 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P;
+}
+
+/* Theta(x0, x) over the grid into theta (grid values), and Theta(x0, x0). */
+static void measure(const ntk_exp *e, const ntk_net *net, ntk_batch *b0, ntk_batch *bg, const double *x0,
+                    const double *grid, size_t M, double *theta, double *theta00)
+{
+    ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, theta));
+    ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, x0, 1, theta00));
+}
+
+static void run(const ntk_exp *e, const settings *s, long width, long seed)
+{
+    const size_t M = (size_t)s->grid, N = (size_t)s->train;
+    double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid);
+    double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y);
+    double *th0 = malloc(M * sizeof *th0), *thT = malloc(M * sizeof *thT);
+    const double x0[2] = {1.0, 0.0};
+    double th00_0, th00_T, loss0 = NAN, lossT = NAN;
+
+    /* inputs: the circle grid, the training set and its targets f*(x) = x1 x2 */
+    ntk_data_circle(M, gamma, grid);
+    ntk_data_gaussian((unsigned long)s->data_seed, N, 2, X);
+    for (size_t i = 0; i < N; i++) Y[i] = X[2 * i] * X[2 * i + 1];
+
+    ntk_net *net = make_net(e, s, width);
+    ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
+    ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M > N ? M : N));
+    ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
+
+    measure(e, net, b0, bg, x0, grid, M, th0, &th00_0);
+    char label[64];
+    snprintf(label, sizeof label, "%s w%ld-s%ld training", e->name, width, seed);
+    ntk_progress p;
+    ntk_progress_start(&p, label, (double)s->steps);
+    for (long k = 0; k < s->steps; k++) {
+        double loss;
+        ntk_exp_ok(e, ntk_net_gd_step(net, bg, X, Y, N, s->lr, &loss));
+        if (k == 0) loss0 = loss;
+        ntk_progress_update(&p, (double)(k + 1));
+    }
+    ntk_progress_end(&p);
+    if (s->steps > 0) {
+        double *f = malloc(N * sizeof *f);
+        ntk_exp_ok(e, ntk_net_eval(net, bg, X, N, f));
+        lossT = 0.0;
+        for (size_t i = 0; i < N; i++) lossT += 0.5 * (f[i] - Y[i]) * (f[i] - Y[i]) / (double)N;
+        free(f);
+    }
+    measure(e, net, b0, bg, x0, grid, M, thT, &th00_T);
+
+    char rel[64];
+    snprintf(rel, sizeof rel, "runs/w%ld-s%ld.dat", width, seed);
+    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out_param(o, "width", "%ld", width);
+    ntk_out_param(o, "seed", "%ld", seed);
+    ntk_out_param(o, "t", "%.17g", s->lr * (double)s->steps);
+    ntk_out_param(o, "theta_x0x0_0", "%.17g", th00_0);
+    ntk_out_param(o, "theta_x0x0_T", "%.17g", th00_T);
+    ntk_out_param(o, "loss_0", "%.17g", loss0);
+    ntk_out_param(o, "loss_T", "%.17g", lossT);
+    ntk_out_columns(o, "gamma theta_0 theta_T");
+    for (size_t k = 0; k < M; k++) ntk_out_row(o, 3, (double[]){gamma[k], th0[k], thT[k]});
+    ntk_exp_close(e, o);
+
+    ntk_batch_free(b0);
+    ntk_batch_free(bg);
+    ntk_net_free(net);
+    free(gamma), free(grid), free(X), free(Y), free(th0), free(thT);
+}
+
+/* Reads every run, writes limit.dat, curves-wN.dat (one data set per seed),
+ * summary.dat and spread.dat. */
+static void summarize(const ntk_exp *e, const settings *s)
+{
+    const size_t M = (size_t)s->grid, S = (size_t)s->seeds;
+    double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *lim = malloc(M * sizeof *lim);
+    const double x0[2] = {1.0, 0.0};
+    ntk_data_circle(M, gamma, grid);
+    ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
+    ntk_exp_ok(e, ntk_limit_cross(s->sigma, (size_t)s->depth, s->beta, x0, 1, grid, M, 2, lw, NULL, lim));
+    ntk_limit_free(lw);
+
+    ntk_out *o = ntk_exp_open(e, "limit.dat");
+    ntk_out_comment(o, "the limiting NTK Theta(L)(x0, x), x0 = (1, 0), x = (cos gamma, sin gamma)");
+    ntk_out_columns(o, "gamma theta");
+    for (size_t k = 0; k < M; k++) ntk_out_row(o, 2, (double[]){gamma[k], lim[k]});
+    ntk_exp_close(e, o);
+
+    ntk_out *sum = ntk_exp_open(e, "summary.dat");
+    ntk_out_comment(sum, "rel_dist: |Theta_seed - Theta(L)|_2 / |Theta(L)|_2 over the grid, mean and std over seeds");
+    ntk_out_comment(sum, "inflation: mean over seeds of Theta_t(x0,x0) / Theta_0(x0,x0)");
+    ntk_out_columns(sum, "width t rel_dist_mean rel_dist_std inflation_mean");
+    ntk_out *spr = ntk_exp_open(e, "spread.dat");
+    ntk_out_comment(spr, "mean_curve_rel_dist: distance of the seed-mean curve to Theta(L) (relative L2)");
+    ntk_out_comment(spr, "pointwise_sd: std over seeds of Theta(x0, x), averaged over the grid, relative to mean |Theta(L)|");
+    ntk_out_comment(spr, "loss_0, loss_T: training loss before and after, mean over seeds");
+    ntk_out_columns(spr, "width t mean_curve_rel_dist pointwise_sd loss_0 loss_T");
+
+    double *curves = malloc(2 * S * M * sizeof *curves); /* [time][seed][grid] */
+    double *dist = malloc(S * sizeof *dist), *infl = malloc(S * sizeof *infl), *mc = malloc(M * sizeof *mc);
+    double *l0 = malloc(S * sizeof *l0), *lT = malloc(S * sizeof *lT), *col = malloc(S * sizeof *col);
+    double limnorm = 0.0;
+    for (size_t k = 0; k < M; k++) limnorm += fabs(lim[k]) / (double)M;
+    for (size_t w = 0; w < s->nwidths; w++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "curves-w%ld.dat", s->widths[w]);
+        ntk_out *c = ntk_exp_open(e, rel);
+        ntk_out_param(c, "width", "%ld", s->widths[w]);
+        ntk_out_comment(c, "one data set per seed (gnuplot index = seed - 1)");
+        ntk_out_columns(c, "gamma theta_0 theta_T");
+        for (size_t q = 0; q < S; q++) {
+            char path[2048], name[64];
+            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
+            ntk_table t;
+            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+            if (t.nrows != M) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t.nrows, M);
+            for (size_t k = 0; k < M; k++) {
+                curves[(0 * S + q) * M + k] = ntk_table_get(&t, k, "theta_0");
+                curves[(1 * S + q) * M + k] = ntk_table_get(&t, k, "theta_T");
+                ntk_out_row(c, 3, (double[]){gamma[k], curves[q * M + k], curves[(S + q) * M + k]});
+            }
+            ntk_out_next_set(c);
+            infl[q] = atof(ntk_table_param(&t, "theta_x0x0_T")) / atof(ntk_table_param(&t, "theta_x0x0_0"));
+            l0[q] = atof(ntk_table_param(&t, "loss_0"));
+            lT[q] = atof(ntk_table_param(&t, "loss_T"));
+            ntk_table_free(&t);
+        }
+        ntk_exp_close(e, c);
+        for (int ti = 0; ti < 2; ti++) {
+            double sd_sum = 0.0, dm, ds, im, lm0, lmT;
+            for (size_t q = 0; q < S; q++) dist[q] = ntk_rel_l2_dist(M, curves + (ti * S + q) * M, lim);
+            for (size_t k = 0; k < M; k++) {
+                double sd;
+                for (size_t q = 0; q < S; q++) col[q] = curves[(ti * S + q) * M + k];
+                ntk_mean_std(S, col, &mc[k], &sd);
+                sd_sum += sd / (double)M;
+            }
+            ntk_mean_std(S, dist, &dm, &ds);
+            ntk_mean_std(S, infl, &im, NULL);
+            ntk_mean_std(S, l0, &lm0, NULL);
+            ntk_mean_std(S, lT, &lmT, NULL);
+            double t = ti ? s->lr * (double)s->steps : 0.0;
+            ntk_out_row(sum, 5, (double[]){(double)s->widths[w], t, dm, ds, ti ? im : 1.0});
+            ntk_out_row(spr, 6, (double[]){(double)s->widths[w], t, ntk_rel_l2_dist(M, mc, lim), sd_sum / limnorm, lm0, lmT});
+        }
+    }
+    ntk_exp_close(e, sum);
+    ntk_exp_close(e, spr);
+    free(curves), free(dist), free(infl), free(mc), free(l0), free(lT), free(col);
+    free(gamma), free(grid), free(lim);
+}
+
+int main(int argc, char **argv)
+{
+    ntk_exp e;
+    ntk_exp_init(&e, "fig1-ntk-convergence",
+                 "Figure 1: the NTK of depth-4 relu networks of two widths, at t = 0 and after training,\n"
+                 "against the limiting Theta(4).", defs, NDEFS, "data/fig1", argc, argv);
+    settings s;
+    read_settings(&e, &s);
+    double flops = 0.0;
+    for (size_t w = 0; w < s.nwidths; w++) flops += (double)s.seeds * run_flops(&s, s.widths[w]);
+
+    switch (e.cmd) {
+    case NTK_EXP_RUNS:
+        for (size_t w = 0; w < s.nwidths; w++)
+            for (long q = 1; q <= s.seeds; q++) printf("w%ld-s%ld\n", s.widths[w], q);
+        ntk_exp_announce(&e, "all runs", flops);
+        break;
+    case NTK_EXP_ESTIMATE:
+        ntk_exp_announce(&e, "all runs", flops);
+        break;
+    case NTK_EXP_RUN: {
+        long width, seed;
+        char extra;
+        if (sscanf(e.run_id, "w%ld-s%ld%c", &width, &seed, &extra) != 2)
+            ntk_exp_die(&e, 2, "bad run id '%s': expected wWIDTH-sSEED (see 'runs')", e.run_id);
+        int known = 0;
+        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
+        if (!known || seed < 1 || seed > s.seeds)
+            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        ntk_exp_announce(&e, e.run_id, run_flops(&s, width));
+        run(&e, &s, width, seed);
+        break;
+    }
+    case NTK_EXP_SUMMARIZE:
+        summarize(&e, &s);
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,18 @@
+/* blas.h - the CBLAS interface used throughout, and the OpenBLAS extras.
+ *
+ * The CBLAS prototypes come from GSL's <gsl/gsl_cblas.h> (OpenBLAS's own cblas.h
+ * declares the same enums and cannot be included beside GSL's headers). The symbols
+ * resolve to OpenBLAS at link time: the Makefile links GSL statically and OpenBLAS
+ * as the only CBLAS, never libgslcblas. tests/test_blas.c checks that this holds.
+ */
+#ifndef NTK_BLAS_H
+#define NTK_BLAS_H
+
+#include <gsl/gsl_cblas.h>
+
+/* From OpenBLAS (not in GSL's header). */
+char *openblas_get_config(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int num_threads);
+
+#endif

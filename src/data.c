@@ -1,0 +1,86 @@
+/* data.c - input sets of the experiments: the unit circle, Gaussian inputs, the sphere;
+ * see data.h.
+ *
+ * Random inputs come from GSL's mt19937 seeded with gsl_rng_set(seed) and its
+ * ziggurat Gaussian sampler, so a seed names one input set on every machine. (GSL's
+ * mt19937 maps seed 0 to its default seed 4357: those two seeds give the same set.)
+ */
+#include "data.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "error.h"
+
+int ntk_data_circle(size_t M, double *gamma, double *X)
+{
+    if (M < 2) NTK_FAIL(GSL_EINVAL, "ntk_data_circle: M = %zu, need at least 2 points", M);
+    if (!X) NTK_FAIL(GSL_EINVAL, "ntk_data_circle: X is NULL");
+    for (size_t k = 0; k < M; k++) {
+        /* k / (M - 1) is exactly 0 and 1 at the ends, so the ends are exactly -pi, pi. */
+        double g = -M_PI + 2.0 * M_PI * ((double)k / (double)(M - 1));
+        if (gamma) gamma[k] = g;
+        X[2 * k] = cos(g);
+        X[2 * k + 1] = sin(g);
+    }
+    return 0;
+}
+
+int ntk_data_circle_at(size_t M, const double *gamma, double *X)
+{
+    if (M == 0) NTK_FAIL(GSL_EINVAL, "ntk_data_circle_at: no angles (M = 0)");
+    if (!gamma || !X) NTK_FAIL(GSL_EINVAL, "ntk_data_circle_at: gamma or X is NULL");
+    for (size_t k = 0; k < M; k++) {
+        X[2 * k] = cos(gamma[k]);
+        X[2 * k + 1] = sin(gamma[k]);
+    }
+    return 0;
+}
+
+/* The arguments shared by the random sets, checked; a seeded generator into *r. */
+static int random_setup(const char *who, unsigned long seed, size_t N, size_t d,
+                        const double *X, gsl_rng **r)
+{
+    if (N == 0 || d == 0) NTK_FAIL(GSL_EINVAL, "%s: empty set (N = %zu, d = %zu)", who, N, d);
+    if (N > SIZE_MAX / d) NTK_FAIL(GSL_EINVAL, "%s: N d overflows (N = %zu, d = %zu)", who, N, d);
+    if (!X) NTK_FAIL(GSL_EINVAL, "%s: X is NULL", who);
+    *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!*r) NTK_FAIL(GSL_ENOMEM, "%s: cannot allocate the random number generator", who);
+    gsl_rng_set(*r, seed);
+    return 0;
+}
+
+int ntk_data_gaussian(unsigned long seed, size_t N, size_t d, double *X)
+{
+    gsl_rng *r;
+    int status = random_setup("ntk_data_gaussian", seed, N, d, X, &r);
+    if (status) return status;
+    for (size_t i = 0; i < N * d; i++) X[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    gsl_rng_free(r);
+    return 0;
+}
+
+int ntk_data_sphere(unsigned long seed, size_t N, size_t d, double *X)
+{
+    gsl_rng *r;
+    int status = random_setup("ntk_data_sphere", seed, N, d, X, &r);
+    if (status) return status;
+    /* Row i is the Gaussian row of ntk_data_gaussian(seed) divided by its norm; a row
+     * of norm 0 (probability 0, but possible for d = 1 in principle) is drawn again. */
+    for (size_t i = 0; i < N; i++) {
+        double *x = X + i * d, norm2;
+        do {
+            norm2 = 0.0;
+            for (size_t j = 0; j < d; j++) {
+                x[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
+                norm2 += x[j] * x[j];
+            }
+        } while (!(norm2 > 0.0));
+        double norm = sqrt(norm2);
+        for (size_t j = 0; j < d; j++) x[j] /= norm;
+    }
+    gsl_rng_free(r);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* data.h - input sets of the experiments: the unit circle, Gaussian inputs, the sphere. */
+#ifndef NTK_DATA_H
+#define NTK_DATA_H
+
+#include <stddef.h>
+
+/* M >= 2 equally spaced angles gamma_k = -pi + 2 pi k / (M - 1), k = 0..M-1 (both ends
+ * included), into gamma (M, may be NULL), and the points (cos gamma_k, sin gamma_k)
+ * into X (M x 2, row-major). */
+int ntk_data_circle(size_t M, double *gamma, double *X);
+
+/* The points (cos g, sin g) for M given angles, into X (M x 2). */
+int ntk_data_circle_at(size_t M, const double *gamma, double *X);
+
+/* N i.i.d. N(0, I_d) inputs into X (N x d), from a GSL mt19937 generator seeded with
+ * seed: the same seed gives the same inputs. */
+int ntk_data_gaussian(unsigned long seed, size_t N, size_t d, double *X);
+
+/* N points drawn uniformly on the unit sphere of R^d (normalised Gaussians), X (N x d). */
+int ntk_data_sphere(unsigned long seed, size_t N, size_t d, double *X);
+
+#endif

@@ -1,0 +1,40 @@
+/* entk.h - the empirical NTK of a finite network, exactly, without a Jacobian.
+ *
+ * For a scalar output, Theta(x,x') = sum_p df/dtheta_p(x) df/dtheta_p(x'). Since
+ * df/dW(l)_ij = d(l+1)_i a(l)_j / sqrt(n_l) and df/db(l)_i = beta d(l+1)_i, with
+ * d(l) = df/dz(l) from backpropagation (net.h), the sum over parameters factors
+ * layer by layer:
+ *
+ *   Theta(x,x') = sum_{l=0}^{L-1} [ a(l)(x).a(l)(x') / n_l + beta^2 ] d(l+1)(x).d(l+1)(x').
+ *
+ * So a Gram matrix on N inputs costs one forward and one backward pass over the batch
+ * plus two N x N Gram products (SYRK) per layer; no N x P Jacobian is ever formed.
+ * All sums are in double precision.
+ */
+#ifndef NTK_ENTK_H
+#define NTK_ENTK_H
+
+#include <stddef.h>
+#include "net.h"
+
+/* K (N x N, row-major, exactly symmetric) = Theta on the inputs X (N x n[0]), through
+ * the batch b (capacity >= N). Needs n[L] = 1. */
+int ntk_entk_gram(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *K);
+
+/* K (N1 x N2) = Theta(X1_i, X2_j), through two batches (capacities >= N1, N2). */
+int ntk_entk_cross(const ntk_net *net, ntk_batch *b1, const double *X1, size_t N1,
+                   ntk_batch *b2, const double *X2, size_t N2, double *K);
+
+/* The empirical NNGP kernel of one network: the covariance of the output given the
+ * last hidden layer,  Sigma_n(x,x') = a(L-1)(x).a(L-1)(x') / n_{L-1} + beta^2,
+ * which tends to Sigma(L) as the widths grow (it is how a single wide network
+ * estimates Sigma(L), as the paper did for its Figure 2). S (N1 x N2) through one
+ * forward pass per set (batches b1, b2; b1 == b2 is allowed when X1 == X2). */
+int ntk_entk_nngp_cross(const ntk_net *net, ntk_batch *b1, const double *X1, size_t N1,
+                        ntk_batch *b2, const double *X2, size_t N2, double *S);
+
+/* The floating-point work of ntk_entk_gram on N inputs (forward and backward GEMMs
+ * plus the Gram products), for benchmarks and progress estimates. */
+double ntk_entk_gram_flops(const ntk_net *net, size_t N);
+
+#endif

@@ -1,0 +1,52 @@
+# experiment.mk - the pipeline of one experiment, run by the top Makefile as
+#   make -f src/tools/experiment.mk NAME=fig1 DIR=fig1-ntk-convergence PROG=bin/... \
+#        PROFILE=default ARGS='...' OUTROOT=''
+#
+# `PROG runs` lists the run ids (and prints the expected time on stderr)
+# -> one target per run id (independent, side by side under make -j; a finished
+# run's file survives an interrupted one) -> summarize -> gnuplot (PNG and PDF).
+# Everything that changes a result is a prerequisite: the program (rebuilt when any
+# source changes) and the configuration file, rewritten when PROFILE or ARGS change.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+DATA := $(OUTROOT)data/$(NAME)
+FIGS := $(OUTROOT)figures
+RUN_ARGS := profile=$(PROFILE) out=$(DATA) $(ARGS)
+CONFIG := $(DATA)/.config
+# BLAS threads per process: all cores when make runs one job at a time, one each
+# under make -j, so that parallel runs and threaded BLAS never oversubscribe.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+BLAS_THREADS ?= $(if $(filter -j% j%,$(MAKEFLAGS)),1,$(NPROC))
+RUNENV = OPENBLAS_NUM_THREADS=$(BLAS_THREADS)
+
+RUNS := $(shell $(PROG) runs $(RUN_ARGS))
+ifneq ($(.SHELLSTATUS),0)
+$(error $(NAME): the program rejected its parameters (see the message above))
+endif
+RUN_FILES := $(RUNS:%=$(DATA)/runs/%.dat)
+
+.PHONY: all FORCE
+all: $(DATA)/.figures
+
+$(CONFIG): FORCE
+	@mkdir -p $(@D)
+	@echo 'profile=$(PROFILE) $(ARGS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(DATA)/runs/%.dat: $(PROG) $(CONFIG)
+	$(RUNENV) $(PROG) run $* $(RUN_ARGS)
+
+$(DATA)/.summary: $(RUN_FILES) $(PROG) $(CONFIG)
+	$(RUNENV) $(PROG) summarize $(RUN_ARGS)
+	@touch $@
+
+$(DATA)/.figures: $(DATA)/.summary experiments/$(DIR)/plot.gp
+	@mkdir -p $(FIGS)
+	for ext in png pdf; do \
+	  gnuplot -e "data='$(DATA)'; fig='$(FIGS)/$(NAME)'; ext='$$ext'; profile='$(PROFILE)'" \
+	    experiments/$(DIR)/plot.gp || exit 1; \
+	done
+	@touch $@

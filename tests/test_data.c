@@ -1,0 +1,174 @@
+/* test_data.c - the input sets: circle angles and points, seeded Gaussians (bit-for-bit
+ * determinism, moments within 5 standard errors), points on the sphere, bad arguments.
+ * The statistical tolerances are 5 standard errors computed from the distribution's
+ * own moments; with fixed seeds the outcome is deterministic anyway. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/data.h"
+#include "../src/error.h"
+#include "check.h"
+
+static void test_circle(void)
+{
+    enum { M = 13 };
+    double gamma[M], X[2 * M];
+    CHECK_OK(ntk_data_circle(M, gamma, X));
+    /* Both ends exactly, and the middle exactly 0 (k / (M - 1) = 1/2). */
+    CU_ASSERT(gamma[0] == -M_PI && gamma[M - 1] == M_PI && gamma[M / 2] == 0.0);
+    /* Equal spacing 2 pi / (M - 1): each angle is one rounding of -pi + 2 pi k/(M-1),
+     * so a spacing is off by at most a few ulps of pi (4.4e-16 each). */
+    for (size_t k = 0; k + 1 < M; k++)
+        CHECK_CLOSE(gamma[k + 1] - gamma[k], 2.0 * M_PI / (M - 1), 0.0, 4e-15);
+    /* Points on the unit circle, at their angle: x^2 + y^2 = 1 to rounding, and
+     * atan2 recovers gamma (at the ends sin(+-pi) = +-1.2e-16 keeps the sign). */
+    for (size_t k = 0; k < M; k++) {
+        double x = X[2 * k], y = X[2 * k + 1];
+        CHECK_CLOSE(x * x + y * y, 1.0, 0.0, 4e-16);
+        CHECK_CLOSE(atan2(y, x), gamma[k], 0.0, 2e-15);
+    }
+    CU_ASSERT(X[0] == -1.0 && fabs(X[1]) < 2e-16);
+    CU_ASSERT(X[2 * (M - 1)] == -1.0 && fabs(X[2 * (M - 1) + 1]) < 2e-16);
+    CU_ASSERT(X[2 * (M / 2)] == 1.0 && X[2 * (M / 2) + 1] == 0.0);
+
+    /* gamma may be NULL; the points are the same. */
+    double X2[2 * M];
+    CHECK_OK(ntk_data_circle(M, NULL, X2));
+    CU_ASSERT(memcmp(X, X2, sizeof X) == 0);
+
+    /* The smallest circle: the two ends, both (-1, 0) up to sin's rounding. */
+    double g2[2], X3[4];
+    CHECK_OK(ntk_data_circle(2, g2, X3));
+    CU_ASSERT(g2[0] == -M_PI && g2[1] == M_PI && X3[0] == -1.0 && X3[2] == -1.0);
+
+    /* Points at given angles. */
+    const double at[] = {2.385, -0.7, 0.0, 3.0 * M_PI};
+    double Y[8];
+    CHECK_OK(ntk_data_circle_at(4, at, Y));
+    for (size_t k = 0; k < 4; k++) {
+        CHECK_CLOSE(Y[2 * k] * Y[2 * k] + Y[2 * k + 1] * Y[2 * k + 1], 1.0, 0.0, 4e-16);
+        CHECK_CLOSE(atan2(Y[2 * k + 1], Y[2 * k]), k < 3 ? at[k] : M_PI, 0.0, 2e-15);
+    }
+}
+
+static void test_gaussian_determinism(void)
+{
+    enum { N = 500, D = 4 };
+    double *a = malloc(N * D * sizeof *a), *b = malloc(N * D * sizeof *b);
+    CU_ASSERT_FATAL(a && b);
+    CHECK_OK(ntk_data_gaussian(20180607, N, D, a));
+    CHECK_OK(ntk_data_gaussian(20180607, N, D, b));
+    CU_ASSERT(memcmp(a, b, N * D * sizeof *a) == 0);
+    /* A shorter set from the same seed is the start of the same stream. */
+    CHECK_OK(ntk_data_gaussian(20180607, 100, D, b));
+    CU_ASSERT(memcmp(a, b, 100 * D * sizeof *a) == 0);
+    /* Another seed: no value in common. */
+    CHECK_OK(ntk_data_gaussian(20180608, N, D, b));
+    size_t same = 0;
+    for (size_t i = 0; i < N * D; i++) same += a[i] == b[i];
+    CU_ASSERT(same == 0);
+    free(a);
+    free(b);
+}
+
+/* Sample moments of n = N d values against N(0, 1): mean 0 (sd of the mean 1/sqrt n),
+ * variance 1 (sd sqrt(2/n)), fourth moment 3 (sd sqrt((105 - 9)/n)), and the
+ * correlation of coordinates 0 and 1 over the N rows (sd 1/sqrt N). */
+static void test_gaussian_moments(void)
+{
+    enum { N = 50000, D = 4 };
+    const double n = (double)N * D;
+    double *X = malloc((size_t)N * D * sizeof *X);
+    CU_ASSERT_FATAL(X != NULL);
+    CHECK_OK(ntk_data_gaussian(2385, N, D, X));
+    double s1 = 0, s2 = 0, s4 = 0, c01 = 0;
+    for (size_t i = 0; i < (size_t)N * D; i++) {
+        double x = X[i];
+        s1 += x;
+        s2 += x * x;
+        s4 += x * x * x * x;
+    }
+    for (size_t i = 0; i < N; i++) c01 += X[i * D] * X[i * D + 1];
+    double mean = s1 / n;
+    CHECK_CLOSE(mean, 0.0, 0.0, 5.0 / sqrt(n));
+    CHECK_CLOSE(s2 / n - mean * mean, 1.0, 0.0, 5.0 * sqrt(2.0 / n));
+    CHECK_CLOSE(s4 / n, 3.0, 0.0, 5.0 * sqrt(96.0 / n));
+    CHECK_CLOSE(c01 / N, 0.0, 0.0, 5.0 / sqrt((double)N));
+    free(X);
+}
+
+/* Uniform on the sphere of R^d: unit norms, each row the normalised Gaussian row of
+ * the same seed, coordinate means 0 (sd sqrt(1/(d N))) and E x_j^2 = 1/d (sd
+ * sqrt((3/(d(d+2)) - 1/d^2) / N), from E x_j^4 = 3/(d(d+2))). */
+static void test_sphere(void)
+{
+    enum { N = 20000, D = 5 };
+    double *X = malloc((size_t)N * D * sizeof *X), *G = malloc((size_t)N * D * sizeof *G);
+    CU_ASSERT_FATAL(X && G);
+    CHECK_OK(ntk_data_sphere(7, N, D, X));
+    CHECK_OK(ntk_data_gaussian(7, N, D, G));
+    double worst = 0, worst_dir = 0, m[D] = {0}, q[D] = {0};
+    for (size_t i = 0; i < N; i++) {
+        double s = 0, g = 0;
+        for (size_t j = 0; j < D; j++) {
+            s += X[i * D + j] * X[i * D + j];
+            g += G[i * D + j] * G[i * D + j];
+            m[j] += X[i * D + j];
+            q[j] += X[i * D + j] * X[i * D + j];
+        }
+        worst = fmax(worst, fabs(sqrt(s) - 1.0));
+        for (size_t j = 0; j < D; j++)
+            worst_dir = fmax(worst_dir, fabs(X[i * D + j] - G[i * D + j] / sqrt(g)));
+    }
+    CHECK_CLOSE(worst, 0.0, 0.0, 1e-15);
+    CHECK_CLOSE(worst_dir, 0.0, 0.0, 1e-15);
+    double sd2 = sqrt((3.0 / (D * (D + 2.0)) - 1.0 / (D * D)) / N);
+    for (size_t j = 0; j < D; j++) {
+        CHECK_CLOSE(m[j] / N, 0.0, 0.0, 5.0 * sqrt(1.0 / (D * (double)N)));
+        CHECK_CLOSE(q[j] / N, 1.0 / D, 0.0, 5.0 * sd2);
+    }
+    /* Same seed, same bits. */
+    CHECK_OK(ntk_data_sphere(7, N, D, G));
+    CU_ASSERT(memcmp(X, G, (size_t)N * D * sizeof *X) == 0);
+    /* d = 1: the sphere is {-1, 1}. */
+    CHECK_OK(ntk_data_sphere(11, 100, 1, X));
+    int pm1 = 1;
+    for (size_t i = 0; i < 100; i++) pm1 &= X[i] == 1.0 || X[i] == -1.0;
+    CU_ASSERT(pm1);
+    free(X);
+    free(G);
+}
+
+static void test_bad_args(void)
+{
+    double X[8], g[4] = {0.1, 0.2, 0.3, 0.4};
+    CU_ASSERT(ntk_data_circle(0, g, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_circle(1, g, X) == GSL_EINVAL);
+    CU_ASSERT(strstr(ntk_last_error(), "ntk_data_circle") != NULL);
+    CU_ASSERT(ntk_data_circle(4, g, NULL) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_circle_at(0, g, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_circle_at(4, NULL, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_circle_at(4, g, NULL) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_gaussian(1, 0, 2, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_gaussian(1, 2, 0, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_gaussian(1, 2, 2, NULL) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_gaussian(1, SIZE_MAX / 2, 3, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_sphere(1, 0, 2, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_sphere(1, 2, 0, X) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_sphere(1, 2, 2, NULL) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_sphere(1, SIZE_MAX / 2, 3, X) == GSL_EINVAL);
+    CU_ASSERT(strstr(ntk_last_error(), "ntk_data_sphere") != NULL);
+}
+
+void ntk_test_data(void)
+{
+    CU_pSuite s = CU_add_suite("data", NULL, NULL);
+    CU_add_test(s, "circle: exact ends, equal spacing, unit norm", test_circle);
+    CU_add_test(s, "gaussian: same seed same bits, other seed other values",
+                test_gaussian_determinism);
+    CU_add_test(s, "gaussian: moments within 5 standard errors", test_gaussian_moments);
+    CU_add_test(s, "sphere: unit norms, normalised gaussians, uniform moments", test_sphere);
+    CU_add_test(s, "bad arguments rejected", test_bad_args);
+}
