@@ -8,6 +8,7 @@
 # step (src/tools/deps.sh), which installs missing Debian packages.
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 SHELL := /bin/bash
 
@@ -134,8 +135,9 @@ figures: $(EXP_NAMES)
 	@for n in $(EXP_NAMES); do read name prof secs < build/timings/$$n; \
 	  printf '  %-8s %-9s %9.1f   %s\n' $$name $$prof $$secs "$(OUTROOT)figures/$$n*.{png,pdf}, $(OUTROOT)data/$$n/"; done
 
-test: $(BIN)/test_ntk $(BIN)/ntk
-	NTK_BIN=$(BIN) OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
+test: $(BIN)/test_ntk $(BIN)/ntk $(EXP_PROGS)
+	bash tests/check_paper.sh
+	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
 clean:
 	rm -rf build bin

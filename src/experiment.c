@@ -28,7 +28,7 @@ void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_p
     e->name = name;
     ntk_install_gsl_handler();
     const char *usage = "commands: runs | run ID | summarize | estimate  (see --help)";
-    if (argc < 2) ntk_exp_die(e, 2, "no command given; %s", usage);
+    if (argc < 2 || strchr(argv[1], '=')) ntk_exp_die(e, 2, "no command given; %s", usage);
     int first = 2;
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -5,9 +5,12 @@
  * Written u = sqrt(a) z1, v = sqrt(b) (rho z1 + sqrt(1 - rho^2) z2) with z1, z2
  * independent standard normals and rho = c / sqrt(a b) (clamped to [-1, 1]; rho = 0
  * when a b = 0), the expectation is a nested 1-D integral against the normal density,
- * each level computed by GSL's adaptive Gauss-Kronrod rule (gsl_integration_qagp) on
- * [-T, T] (T = NTK_GAUSS2_RANGE standard deviations), with the points where f or g
- * is not smooth (their "kinks", mapped to z1 and z2) passed as breakpoints. Because
+ * each level computed on [-T, T] (T = NTK_GAUSS2_RANGE standard deviations) by
+ * adaptive bisection over GSL's 21-point Gauss-Kronrod rule (gsl_integration_qk21),
+ * the range first split at the points where f or g is not smooth (their "kinks",
+ * mapped to z1 and z2). GSL's own qagp was tried and dropped: its heuristics gave up
+ * with a round-off error, after returning values off by 1e-7, on easy integrands
+ * with breakpoints of very different spacings. Because
  * of the breakpoints a kink costs nothing in accuracy: relu reaches the closed form
  * to ~1e-12, where plain Gauss-Hermite stalls near 1e-3. For |rho| = 1 the inner
  * integral degenerates to a point and the expectation is 1-D.

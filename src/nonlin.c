@@ -12,7 +12,9 @@ static double erf_f(double x) { return erf(x); }
 static double erf_d(double x) { return M_2_SQRTPI * exp(-x * x); }
 
 static double tanh_f(double x) { return tanh(x); }
-static double tanh_d(double x) { double t = tanh(x); return 1.0 - t * t; }
+/* 1 - tanh^2 would cancel to zero where it is tiny; 1/cosh^2 keeps relative accuracy
+ * (cosh overflows to inf beyond |x| ~ 710, giving the correct underflowed 0). */
+static double tanh_d(double x) { double c = cosh(x); return 1.0 / (c * c); }
 
 static double sigmoid(double x)
 {
@@ -20,7 +22,12 @@ static double sigmoid(double x)
     double e = exp(x);
     return e / (1.0 + e);
 }
-static double sigmoid_d(double x) { double s = sigmoid(x); return s * (1.0 - s); }
+/* s (1 - s) cancels for large |x|; e^-|x| / (1 + e^-|x|)^2 does not. */
+static double sigmoid_d(double x)
+{
+    double e = exp(-fabs(x));
+    return e / ((1.0 + e) * (1.0 + e));
+}
 
 /* softplus(x) = log(1 + e^x), written so that it neither overflows nor loses digits. */
 static double softplus(double x) { return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x)); }

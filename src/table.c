@@ -142,6 +142,17 @@ const char *ntk_table_param(const ntk_table *t, const char *key)
     return NULL;
 }
 
+int ntk_table_param_double(const ntk_table *t, const char *path, const char *key, double *out)
+{
+    const char *v = ntk_table_param(t, key);
+    if (!v) NTK_FAIL(GSL_EFAILED, "%s: no '# %s = ...' header line", path, key);
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end != '\0') NTK_FAIL(GSL_EFAILED, "%s: header %s = '%s' is not a number", path, key, v);
+    *out = x;
+    return 0;
+}
+
 double ntk_table_get(const ntk_table *t, size_t r, const char *name)
 {
     long c = ntk_table_col(t, name);

@@ -36,6 +36,10 @@ long ntk_table_col(const ntk_table *t, const char *name);
 /* The value of a '# key = value' header line, or NULL. */
 const char *ntk_table_param(const ntk_table *t, const char *key);
 
+/* The value of a '# key = value' header line as a number: 0, or GSL_EFAILED with a
+ * message naming the file (path, for the message) when it is missing or not a number. */
+int ntk_table_param_double(const ntk_table *t, const char *path, const char *key, double *out);
+
 /* Value at row r, column named name (NAN when there is no such column). */
 double ntk_table_get(const ntk_table *t, size_t r, const char *name);
 

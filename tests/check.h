@@ -47,5 +47,6 @@ void ntk_test_params(void);
 void ntk_test_cli(void);
 void ntk_test_blas(void);
 void ntk_test_table(void);
+void ntk_test_experiments(void);
 
 #endif

@@ -24,6 +24,7 @@ int main(void)
     ntk_test_params();
     ntk_test_table();
     ntk_test_cli();
+    ntk_test_experiments();
 
     if (CU_get_error() != CUE_SUCCESS) {
         fprintf(stderr, "test registration failed: %s\n", CU_get_error_msg());

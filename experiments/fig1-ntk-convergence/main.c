@@ -152,18 +152,43 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     free(gamma), free(grid), free(X), free(Y), free(th0), free(thT);
 }
 
-/* Reads every run, writes limit.dat, curves-wN.dat (one data set per seed),
- * summary.dat and spread.dat. */
+/* Reads every run first (so a missing or damaged run changes nothing on disk), then
+ * writes limit.dat, curves-wN.dat (one data set per seed), summary.dat, spread.dat. */
 static void summarize(const ntk_exp *e, const settings *s)
 {
-    const size_t M = (size_t)s->grid, S = (size_t)s->seeds;
+    const size_t M = (size_t)s->grid, S = (size_t)s->seeds, W = s->nwidths;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *lim = malloc(M * sizeof *lim);
+    double *curves = malloc(W * 2 * S * M * sizeof *curves); /* [width][time][seed][grid] */
+    double *infl = malloc(W * S * sizeof *infl), *l0 = malloc(W * S * sizeof *l0), *lT = malloc(W * S * sizeof *lT);
     const double x0[2] = {1.0, 0.0};
+#define CURVE(w, ti, q) (curves + (((w) * 2 + (ti)) * S + (q)) * M)
+
+    for (size_t w = 0; w < W; w++)
+        for (size_t q = 0; q < S; q++) {
+            char path[2048], name[64];
+            double th0, thT;
+            ntk_table t;
+            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
+            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+            if (t.nrows != M || ntk_table_col(&t, "theta_T") < 0)
+                ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, M);
+            for (size_t k = 0; k < M; k++) {
+                CURVE(w, 0, q)[k] = ntk_table_get(&t, k, "theta_0");
+                CURVE(w, 1, q)[k] = ntk_table_get(&t, k, "theta_T");
+            }
+            ntk_exp_ok(e, ntk_table_param_double(&t, path, "theta_x0x0_0", &th0));
+            ntk_exp_ok(e, ntk_table_param_double(&t, path, "theta_x0x0_T", &thT));
+            ntk_exp_ok(e, ntk_table_param_double(&t, path, "loss_0", &l0[w * S + q]));
+            ntk_exp_ok(e, ntk_table_param_double(&t, path, "loss_T", &lT[w * S + q]));
+            infl[w * S + q] = thT / th0;
+            ntk_table_free(&t);
+        }
+
+    /* the analytic limit on the same grid */
     ntk_data_circle(M, gamma, grid);
     ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
     ntk_exp_ok(e, ntk_limit_cross(s->sigma, (size_t)s->depth, s->beta, x0, 1, grid, M, 2, lw, NULL, lim));
     ntk_limit_free(lw);
-
     ntk_out *o = ntk_exp_open(e, "limit.dat");
     ntk_out_comment(o, "the limiting NTK Theta(L)(x0, x), x0 = (1, 0), x = (cos gamma, sin gamma)");
     ntk_out_columns(o, "gamma theta");
@@ -177,15 +202,12 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out *spr = ntk_exp_open(e, "spread.dat");
     ntk_out_comment(spr, "mean_curve_rel_dist: distance of the seed-mean curve to Theta(L) (relative L2)");
     ntk_out_comment(spr, "pointwise_sd: std over seeds of Theta(x0, x), averaged over the grid, relative to mean |Theta(L)|");
-    ntk_out_comment(spr, "loss_0, loss_T: training loss before and after, mean over seeds");
+    ntk_out_comment(spr, "loss_0, loss_T: training loss before the first and after the last step, mean over seeds");
     ntk_out_columns(spr, "width t mean_curve_rel_dist pointwise_sd loss_0 loss_T");
-
-    double *curves = malloc(2 * S * M * sizeof *curves); /* [time][seed][grid] */
-    double *dist = malloc(S * sizeof *dist), *infl = malloc(S * sizeof *infl), *mc = malloc(M * sizeof *mc);
-    double *l0 = malloc(S * sizeof *l0), *lT = malloc(S * sizeof *lT), *col = malloc(S * sizeof *col);
+    double *dist = malloc(S * sizeof *dist), *mc = malloc(M * sizeof *mc), *col = malloc(S * sizeof *col);
     double limnorm = 0.0;
     for (size_t k = 0; k < M; k++) limnorm += fabs(lim[k]) / (double)M;
-    for (size_t w = 0; w < s->nwidths; w++) {
+    for (size_t w = 0; w < W; w++) {
         char rel[64];
         snprintf(rel, sizeof rel, "curves-w%ld.dat", s->widths[w]);
         ntk_out *c = ntk_exp_open(e, rel);
@@ -193,41 +215,29 @@ static void summarize(const ntk_exp *e, const settings *s)
         ntk_out_comment(c, "one data set per seed (gnuplot index = seed - 1)");
         ntk_out_columns(c, "gamma theta_0 theta_T");
         for (size_t q = 0; q < S; q++) {
-            char path[2048], name[64];
-            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_table t;
-            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
-            if (t.nrows != M) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t.nrows, M);
-            for (size_t k = 0; k < M; k++) {
-                curves[(0 * S + q) * M + k] = ntk_table_get(&t, k, "theta_0");
-                curves[(1 * S + q) * M + k] = ntk_table_get(&t, k, "theta_T");
-                ntk_out_row(c, 3, (double[]){gamma[k], curves[q * M + k], curves[(S + q) * M + k]});
-            }
-            ntk_out_next_set(c);
-            infl[q] = atof(ntk_table_param(&t, "theta_x0x0_T")) / atof(ntk_table_param(&t, "theta_x0x0_0"));
-            l0[q] = atof(ntk_table_param(&t, "loss_0"));
-            lT[q] = atof(ntk_table_param(&t, "loss_T"));
-            ntk_table_free(&t);
+            for (size_t k = 0; k < M; k++) ntk_out_row(c, 3, (double[]){gamma[k], CURVE(w, 0, q)[k], CURVE(w, 1, q)[k]});
+            if (q + 1 < S) ntk_out_next_set(c);
         }
         ntk_exp_close(e, c);
         for (int ti = 0; ti < 2; ti++) {
             double sd_sum = 0.0, dm, ds, im, lm0, lmT;
-            for (size_t q = 0; q < S; q++) dist[q] = ntk_rel_l2_dist(M, curves + (ti * S + q) * M, lim);
+            for (size_t q = 0; q < S; q++) dist[q] = ntk_rel_l2_dist(M, CURVE(w, ti, q), lim);
             for (size_t k = 0; k < M; k++) {
                 double sd;
-                for (size_t q = 0; q < S; q++) col[q] = curves[(ti * S + q) * M + k];
+                for (size_t q = 0; q < S; q++) col[q] = CURVE(w, ti, q)[k];
                 ntk_mean_std(S, col, &mc[k], &sd);
                 sd_sum += sd / (double)M;
             }
             ntk_mean_std(S, dist, &dm, &ds);
-            ntk_mean_std(S, infl, &im, NULL);
-            ntk_mean_std(S, l0, &lm0, NULL);
-            ntk_mean_std(S, lT, &lmT, NULL);
+            ntk_mean_std(S, infl + w * S, &im, NULL);
+            ntk_mean_std(S, l0 + w * S, &lm0, NULL);
+            ntk_mean_std(S, lT + w * S, &lmT, NULL);
             double t = ti ? s->lr * (double)s->steps : 0.0;
             ntk_out_row(sum, 5, (double[]){(double)s->widths[w], t, dm, ds, ti ? im : 1.0});
             ntk_out_row(spr, 6, (double[]){(double)s->widths[w], t, ntk_rel_l2_dist(M, mc, lim), sd_sum / limnorm, lm0, lmT});
         }
     }
+#undef CURVE
     ntk_exp_close(e, sum);
     ntk_exp_close(e, spr);
     free(curves), free(dist), free(infl), free(mc), free(l0), free(lT), free(col);
