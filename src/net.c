@@ -89,6 +89,7 @@ ntk_batch *ntk_batch_alloc(const ntk_net *net, size_t cap)
     if (!net || cap < 1) { ntk_error(GSL_EINVAL, "ntk_batch_alloc: need a network and a capacity >= 1"); return NULL; }
     size_t L = net->L, total = 0;
     for (size_t l = 0; l <= L; l++) total += (l < L ? 2 : 1) * cap * net->n[l] + (l > 0 ? cap * net->n[l] : 0);
+    total += cap; /* ones */
     ntk_batch *b = calloc(1, sizeof *b);
     if (!b) goto oom;
     b->cap = cap;
@@ -104,6 +105,8 @@ ntk_batch *ntk_batch_alloc(const ntk_net *net, size_t cap)
         if (l < L) { b->a[l] = p; p += sz; }
         if (l > 0) { b->z[l] = p; p += sz; b->d[l] = p; p += sz; }
     }
+    b->ones = p;
+    for (size_t i = 0; i < cap; i++) b->ones[i] = 1.0;
     return b;
 oom:
     ntk_batch_free(b);
@@ -170,8 +173,8 @@ static void backprop(const ntk_net *net, ntk_batch *b, double *target, double al
                         scale, dup, (int)n[l + 1], W, (int)n[l], 0.0, d, (int)n[l]);
             const double *z = b->z[l];
             if (net->sigma->closed == NTK_CLOSED_RELU) {
-                for (size_t k = 0; k < N * n[l]; k++)
-                    if (!(z[k] > 0.0)) d[k] = 0.0;
+                for (size_t k = 0; k < N * n[l]; k++) /* a select, not a branch */
+                    d[k] = z[k] > 0.0 ? d[k] : 0.0;
             } else {
                 for (size_t k = 0; k < N * n[l]; k++) d[k] *= net->sigma->df(z[k]);
             }
@@ -181,11 +184,10 @@ static void backprop(const ntk_net *net, ntk_batch *b, double *target, double al
             /* (n_{l+1} x N) (N x n_l) */
             cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n[l + 1], (int)n[l], (int)N,
                         alpha * scale, dup, (int)n[l + 1], b->a[l], (int)n[l], keep, tW, (int)n[l]);
-            for (size_t j = 0; j < n[l + 1]; j++) {
-                double s = 0.0;
-                for (size_t i = 0; i < N; i++) s += dup[i * n[l + 1] + j];
-                tb[j] = keep * tb[j] + alpha * net->beta * s;
-            }
+            /* target_b = keep target_b + alpha beta D(l+1)^T 1: (n_{l+1} x N)(N), one
+             * pass over D by rows (a loop over columns strides n_{l+1} doubles) */
+            cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)n[l + 1], alpha * net->beta, dup,
+                        (int)n[l + 1], b->ones, 1, keep, tb, 1);
         }
     }
 }

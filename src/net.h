@@ -65,7 +65,8 @@ typedef struct {
     double **z;     /* z[l], l = 1..L: pre-activations (cap x n[l]); z[L] = outputs */
     double **a;     /* a[l], l = 0..L-1: activations (cap x n[l]); a[0] = the inputs */
     double **d;     /* d[l], l = 1..L: signals (cap x n[l]), see ntk_net_backward */
-    double *block;  /* the one allocation behind z, a, d */
+    double *ones;   /* cap ones: bias gradients as one GEMV, sum_i d_i = D^T 1 */
+    double *block;  /* the one allocation behind z, a, d, ones */
 } ntk_batch;
 
 ntk_batch *ntk_batch_alloc(const ntk_net *net, size_t cap);

@@ -39,6 +39,7 @@ void ntk_test_nonlin(void);
 void ntk_test_net(void);
 void ntk_test_entk(void);
 void ntk_test_limit(void);
+void ntk_test_hermite(void);
 void ntk_test_kla(void);
 void ntk_test_data(void);
 void ntk_test_idx(void);
@@ -48,5 +49,7 @@ void ntk_test_cli(void);
 void ntk_test_blas(void);
 void ntk_test_table(void);
 void ntk_test_experiments(void);
+void ntk_test_rf(void);
+void ntk_test_checkpoint(void);
 
 #endif

@@ -17,13 +17,16 @@ int main(void)
     ntk_test_net();
     ntk_test_entk();
     ntk_test_limit();
+    ntk_test_hermite();
     ntk_test_kla();
+    ntk_test_rf();
     ntk_test_data();
     ntk_test_idx();
     ntk_test_output();
     ntk_test_params();
     ntk_test_table();
     ntk_test_cli();
+    ntk_test_checkpoint();
     ntk_test_experiments();
 
     if (CU_get_error() != CUE_SUCCESS) {

