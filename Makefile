@@ -92,6 +92,7 @@ REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 $(BUILD)/revision.h: FORCE | $(BUILD)/src
 	@echo '#define NTK_REVISION "$(REVISION)"' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+.PHONY: FORCE
 FORCE:
 
 $(BUILD)/src $(BUILD)/tests $(BUILD)/cmd $(BIN):
