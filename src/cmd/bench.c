@@ -12,7 +12,7 @@
  * seconds, ratio = seconds / reference, target = the largest ratio allowed.
  *
  * NAME ...: experiments whose `make figures` wall time (default profile) is read from
- * build/timings/NAME (written by the Makefile); missing ones are reported absent.
+ * build/timings/default/NAME (written by the Makefile); missing ones are reported absent.
  * Nothing is run for them here. `quick` runs fewer repeats (a smoke test).
  * `only=PREFIX` runs the GEMM rate and the cases whose name starts with PREFIX, and
  * prints them without writing the data file (for comparisons, e.g. with PyTorch:
@@ -277,12 +277,12 @@ static void bench_e2e(int n, char **names)
     for (int i = 0; i < n; i++) {
         char path[256], nm[64], prof[32], cname[64];
         double secs;
-        snprintf(path, sizeof path, "build/timings/%s", names[i]);
+        snprintf(path, sizeof path, "build/timings/default/%s", names[i]);
         FILE *f = fopen(path, "r");
         int ok = f && fscanf(f, "%63s %31s %lf", nm, prof, &secs) == 3 && strcmp(prof, "default") == 0;
         if (f) fclose(f);
         if (!ok) {
-            note("end to end %s: absent (no build/timings/%s from `make figures`, default profile)",
+            note("end to end %s: absent (no build/timings/default/%s from `make figures`, default profile)",
                  names[i], names[i]);
             absent++;
             continue;
