@@ -81,7 +81,8 @@ help:
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
-	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README)"
+	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README),"
+	@echo "  GATHER=1 (summarise run files copied in from other machines; REPRODUCE.md)"
 
 deps: $(DEPS_OK)
 $(DEPS_OK): src/tools/deps.sh
@@ -132,7 +133,7 @@ $(BIN)/%: $(BUILD)/exp/%.o $(LIB) | $(BIN)
 TIMINGS := build/timings/$(PROFILE)
 EXP_MAKE = $(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
 	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) \
-	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT)
+	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT) GATHER=$(GATHER)
 define EXPERIMENT_RULE
 $(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
 	@mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \

@@ -1,6 +1,6 @@
 # experiment.mk - the pipeline of one experiment, run by the top Makefile as
 #   make -f src/tools/experiment.mk NAME=fig1 DIR=fig1-ntk-convergence PROG=bin/... \
-#        PROFILE=default ARGS='...' OUTROOT=''
+#        PROFILE=default ARGS='...' OUTROOT='' [GATHER=1]
 #
 # `PROG runs` lists the run ids (and prints the expected time on stderr)
 # -> one target per run id (independent, side by side under make -j; a finished
@@ -36,10 +36,20 @@ $(CONFIG): FORCE
 	@echo 'profile=$(PROFILE) $(ARGS)' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
-$(DATA)/runs/%.dat: $(PROG) $(CONFIG)
+# GATHER=1: the run files were made elsewhere (one run per machine, copied into
+# $(DATA)/runs/): take them as they are, run only the missing ones, and summarise.
+ifeq ($(GATHER),1)
+RUN_PREREQS :=
+SUMMARY_PREREQS := FORCE $(RUN_FILES)
+else
+RUN_PREREQS := $(PROG) $(CONFIG)
+SUMMARY_PREREQS := $(RUN_FILES)
+endif
+
+$(DATA)/runs/%.dat: $(RUN_PREREQS)
 	$(RUNENV) $(PROG) run $* $(RUN_ARGS)
 
-$(DATA)/.summary: $(RUN_FILES) $(PROG) $(CONFIG)
+$(DATA)/.summary: $(SUMMARY_PREREQS) $(PROG) $(CONFIG)
 	$(RUNENV) $(PROG) summarize $(RUN_ARGS)
 	@touch $@
 
