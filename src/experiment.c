@@ -1,6 +1,7 @@
 /* experiment.c - the common front end of the experiment programs; see experiment.h. */
 #include "experiment.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,84 @@ const char *ntk_exp_str(const ntk_exp *e, const char *key)
     const char *s = ntk_params_str(&e->params, key);
     if (!s) ntk_exp_die(e, 2, "no parameter named %s", key);
     return s;
+}
+
+const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key)
+{
+    const ntk_nonlin *f = ntk_nonlin_find(ntk_exp_str(e, key));
+    if (!f) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, key), ntk_nonlin_names());
+    return f;
+}
+
+size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max)
+{
+    const char *list = ntk_exp_str(e, key);
+    size_t n = 0;
+    if (strcmp(list, "all") == 0) {
+        if (ntk_nonlin_count() > max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
+        for (; n < ntk_nonlin_count(); n++) out[n] = ntk_nonlin_get(n);
+        return n;
+    }
+    for (const char *p = list; *p; p += *p == ',') { /* empty names (",,") are skipped */
+        size_t len = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        p += len;
+        if (!len) continue;
+        const ntk_nonlin *f = len < sizeof name ? ntk_nonlin_find(name) : NULL;
+        if (!f) ntk_exp_die(e, 2, "parameter %s: unknown nonlinearity '%.*s' (known: %s)", key, (int)len, p - len,
+                            ntk_nonlin_names());
+        if (n == max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
+        out[n++] = f;
+    }
+    if (n == 0) ntk_exp_die(e, 2, "parameter %s: no nonlinearity given", key);
+    return n;
+}
+
+void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds)
+{
+    for (size_t w = 0; w < n; w++)
+        for (long q = 1; q <= seeds; q++) printf("w%ld-s%ld\n", widths[w], q);
+}
+
+void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
+                            long seeds, long *width, long *seed)
+{
+    char extra;
+    if (sscanf(id, "w%ld-s%ld%c", width, seed, &extra) != 2)
+        ntk_exp_die(e, 2, "bad run id '%s': expected %s (see 'runs')", e->run_id, form);
+    int known = 0;
+    for (size_t w = 0; w < n; w++) known |= widths[w] == *width;
+    if (!known || *seed < 1 || *seed > seeds)
+        ntk_exp_die(e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e->run_id);
+}
+
+void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width)
+{
+    n[0] = n0;
+    for (long l = 1; l < depth; l++) n[l] = (size_t)width;
+    n[depth] = 1;
+}
+
+double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
+                     long steps, double lr, const char *label, double *loss0)
+{
+    ntk_progress p;
+    *loss0 = NAN;
+    ntk_progress_start(&p, label, (double)steps);
+    for (long k = 0; k < steps; k++) {
+        double loss;
+        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, lr, &loss));
+        if (k == 0) *loss0 = loss;
+        ntk_progress_update(&p, (double)(k + 1));
+    }
+    ntk_progress_end(&p);
+    /* the final loss C = 1/(2N) sum (f - y)^2 */
+    double *f = ntk_exp_need(e, malloc(N * sizeof *f)), loss = 0.0;
+    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+    for (size_t i = 0; i < N; i++) loss += 0.5 * (f[i] - Y[i]) * (f[i] - Y[i]) / (double)N;
+    free(f);
+    return loss;
 }
 
 const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *relpath)

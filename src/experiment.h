@@ -22,6 +22,8 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "net.h"
+#include "nonlin.h"
 #include "output.h"
 #include "params.h"
 
@@ -55,6 +57,33 @@ long ntk_exp_long(const ntk_exp *e, const char *key, long min, long max);
 double ntk_exp_double(const ntk_exp *e, const char *key, double min, double max);
 size_t ntk_exp_longs(const ntk_exp *e, const char *key, long min, long max, size_t maxn, long *out);
 const char *ntk_exp_str(const ntk_exp *e, const char *key);
+
+/* The nonlinearity named by parameter key (status 2 if the table has no such name). */
+const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key);
+
+/* The comma-separated nonlinearities of parameter key, or "all" (the whole table), into
+ * out (at most max); returns how many (at least 1: an empty list ends with status 2). */
+size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max);
+
+/* The run ids wWIDTH-sSEED of every width (n of them) and seed 1..seeds, one a line
+ * on stdout, width by width. */
+void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds);
+
+/* Parse id (e->run_id or its tail) as wWIDTH-sSEED into width and seed, and check that
+ * it is one of the runs ntk_exp_print_grid_runs lists; else status 2 and a message
+ * naming e->run_id: "bad run id ...: expected FORM" or "... not one of this profile's runs". */
+void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
+                            long seeds, long *width, long *seed);
+
+/* Layer widths n[0..depth] of a net of n0 inputs, every hidden layer width wide, one output. */
+void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width);
+
+/* Train net by `steps` full-batch gradient steps of rate lr on the N inputs X (targets
+ * Y; b holds N or more), with a progress line `label`. Sets *loss0 to the loss before
+ * the first step (NaN if steps is 0) and returns the loss after the last, 1/(2N)
+ * sum (f - y)^2. Dies (status 1) on a library error. */
+double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
+                     long steps, double lr, const char *label, double *loss0);
 
 /* OUT/relpath into buf (size bytes). */
 const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *relpath);

@@ -11,19 +11,11 @@
 #include "../src/checkpoint.h"
 #include "../src/error.h"
 #include "check.h"
+#include "tmpdir.h"
 
 static char dir[64];
-static int suite_init(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/ntk-test-ckpt.XXXXXX");
-    return mkdtemp(dir) ? 0 : 1;
-}
-static int suite_clean(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : 1;
-}
+static int suite_init(void) { return ntk_tmpdir_make(dir, sizeof dir, "ckpt"); }
+static int suite_clean(void) { return ntk_tmpdir_remove(dir); }
 
 static ntk_net *small_net(size_t width, double beta, const char *sigma, unsigned long seed)
 {

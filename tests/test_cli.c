@@ -13,6 +13,7 @@
 #include "../src/error.h"
 #include "../src/limit.h"
 #include "check.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char bin[1024];
@@ -21,20 +22,10 @@ static int suite_init(void)
 {
     const char *dir = getenv("NTK_BIN");
     snprintf(bin, sizeof bin, "%s/ntk", dir && *dir ? dir : "bin");
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ntk_test_cli_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : 1;
+    return ntk_tmpdir_make(tmpdir, sizeof tmpdir, "cli");
 }
 
-static int suite_clean(void)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/out", tmpdir);
-    remove(path);
-    snprintf(path, sizeof path, "%s/err", tmpdir);
-    remove(path);
-    rmdir(tmpdir);
-    return 0;
-}
+static int suite_clean(void) { return ntk_tmpdir_remove(tmpdir); }
 
 /* s in single quotes for the shell, ' written as '\'' */
 static void append_quoted(char *cmd, size_t size, const char *s)

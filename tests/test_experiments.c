@@ -13,21 +13,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tmpdir.h"
 
 static char tmp[64];
 
-static int setup(void)
-{
-    snprintf(tmp, sizeof tmp, "/tmp/ntk_test_exp_XXXXXX");
-    return mkdtemp(tmp) ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : 1;
-}
+static int setup(void) { return ntk_tmpdir_make(tmp, sizeof tmp, "exp"); }
+static int teardown(void) { return ntk_tmpdir_remove(tmp); }
 
 /* Run `BIN/prog args` with out= pointing into tmp; returns the exit status, and the
  * number of lines written to stderr in *lines, their first line in msg. */

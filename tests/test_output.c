@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <float.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,32 +17,12 @@
 #include "../src/output.h"
 #include "../src/progress.h"
 #include "check.h"
+#include "tmpdir.h"
 
 static char dir[64];
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static int suite_init(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/ntk-test-output.XXXXXX");
-    return mkdtemp(dir) ? 0 : 1;
-}
-
-static int suite_clean(void) { return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
-
-/* dir/name in one of 8 rotating buffers: a name kept longer is copied. */
-static const char *in_dir(const char *name)
-{
-    static char bufs[8][256];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
-    return b;
-}
+static int suite_init(void) { return ntk_tmpdir_make(dir, sizeof dir, "output"); }
+static int suite_clean(void) { return ntk_tmpdir_remove(dir); }
+static const char *in_dir(const char *name) { return ntk_tmpdir_path(dir, name); }
 
 /* The whole file as a string (static buffer; "" when missing). */
 static const char *contents(const char *path)

@@ -11,8 +11,9 @@
 #include "../src/stats.h"
 #include "../src/table.h"
 #include "check.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/ntk-test-table-XXXXXX";
+static char dir[64];
 
 static void write_text(const char *path, const char *text)
 {
@@ -101,13 +102,8 @@ static void test_stats(void)
     CU_ASSERT(isnan(ntk_loglog_slope(4, px, py, NULL)));
 }
 
-static int setup(void) { return mkdtemp(dir) ? 0 : 1; }
-static int teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : 1;
-}
+static int setup(void) { return ntk_tmpdir_make(dir, sizeof dir, "table"); }
+static int teardown(void) { return ntk_tmpdir_remove(dir); }
 
 void ntk_test_table(void)
 {

@@ -18,7 +18,6 @@
 #include "experiment.h"
 #include "limit.h"
 #include "net.h"
-#include "progress.h"
 #include "stats.h"
 #include "table.h"
 
@@ -56,22 +55,13 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->steps = ntk_exp_long(e, "steps", 0, 10000000);
     s->lr = ntk_exp_double(e, "lr", 1e-12, 1e6);
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
-    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
-    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
-}
-
-/* widths n[0..L] of a depth-L net with every hidden layer of the same width */
-static void layer_widths(const settings *s, long width, size_t *n)
-{
-    n[0] = 2;
-    for (long l = 1; l < s->depth; l++) n[l] = (size_t)width;
-    n[s->depth] = 1;
+    s->sigma = ntk_exp_nonlin(e, "nonlin");
 }
 
 static ntk_net *make_net(const ntk_exp *e, const settings *s, long width)
 {
     size_t n[21];
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     return ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
 }
 
@@ -79,7 +69,7 @@ static ntk_net *make_net(const ntk_exp *e, const settings *s, long width)
 static double run_flops(const settings *s, long width)
 {
     size_t n[21];
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
     return 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P;
 }
@@ -99,7 +89,7 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y);
     double *th0 = malloc(M * sizeof *th0), *thT = malloc(M * sizeof *thT);
     const double x0[2] = {1.0, 0.0};
-    double th00_0, th00_T, loss0 = NAN, lossT = NAN;
+    double th00_0, th00_T, loss0, lossT;
 
     /* inputs: the circle grid, the training set and its targets f*(x) = x1 x2 */
     ntk_data_circle(M, gamma, grid);
@@ -114,22 +104,8 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     measure(e, net, b0, bg, x0, grid, M, th0, &th00_0);
     char label[64];
     snprintf(label, sizeof label, "%s w%ld-s%ld training", e->name, width, seed);
-    ntk_progress p;
-    ntk_progress_start(&p, label, (double)s->steps);
-    for (long k = 0; k < s->steps; k++) {
-        double loss;
-        ntk_exp_ok(e, ntk_net_gd_step(net, bg, X, Y, N, s->lr, &loss));
-        if (k == 0) loss0 = loss;
-        ntk_progress_update(&p, (double)(k + 1));
-    }
-    ntk_progress_end(&p);
-    if (s->steps > 0) {
-        double *f = malloc(N * sizeof *f);
-        ntk_exp_ok(e, ntk_net_eval(net, bg, X, N, f));
-        lossT = 0.0;
-        for (size_t i = 0; i < N; i++) lossT += 0.5 * (f[i] - Y[i]) * (f[i] - Y[i]) / (double)N;
-        free(f);
-    }
+    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, label, &loss0);
+    if (s->steps == 0) lossT = NAN; /* not trained: no final loss */
     measure(e, net, b0, bg, x0, grid, M, thT, &th00_T);
 
     char rel[64];
@@ -257,22 +233,14 @@ int main(int argc, char **argv)
 
     switch (e.cmd) {
     case NTK_EXP_RUNS:
-        for (size_t w = 0; w < s.nwidths; w++)
-            for (long q = 1; q <= s.seeds; q++) printf("w%ld-s%ld\n", s.widths[w], q);
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
+        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         ntk_exp_announce(&e, "all runs", flops);
         break;
     case NTK_EXP_RUN: {
         long width, seed;
-        char extra;
-        if (sscanf(e.run_id, "w%ld-s%ld%c", &width, &seed, &extra) != 2)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected wWIDTH-sSEED (see 'runs')", e.run_id);
-        int known = 0;
-        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
-        if (!known || seed < 1 || seed > s.seeds)
-            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        ntk_exp_parse_grid_run(&e, e.run_id, "wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
         ntk_exp_announce(&e, e.run_id, run_flops(&s, width));
         run(&e, &s, width, seed);
         break;

@@ -84,8 +84,7 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
     s->ref_width = ntk_exp_long(e, "ref_width", 1, 20000);
     s->ref_seed = ntk_exp_long(e, "ref_seed", 0, 1L << 30);
-    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
-    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
+    s->sigma = ntk_exp_nonlin(e, "nonlin");
     s->npts = read_doubles(e, "angles", -180.0, 180.0, MAXPTS, s->angles);
     for (size_t i = 0; i < s->npts; i++)
         for (size_t j = 0; j < i; j++)
@@ -99,18 +98,10 @@ static void read_settings(const ntk_exp *e, settings *s)
     }
 }
 
-/* widths n[0..L] of a depth-L net with every hidden layer of the same width */
-static void layer_widths(const settings *s, long width, size_t *n)
-{
-    n[0] = 2;
-    for (long l = 1; l < s->depth; l++) n[l] = (size_t)width;
-    n[s->depth] = 1;
-}
-
 static ntk_net *make_net(const ntk_exp *e, const settings *s, long width, long seed)
 {
     size_t n[21];
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     return net;
@@ -121,7 +112,7 @@ static ntk_net *make_net(const ntk_exp *e, const settings *s, long width, long s
 static double run_flops(const settings *s, long width, int ref)
 {
     size_t n[21];
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n), N = (double)s->npts, M = (double)s->grid;
     if (ref) return (6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)width;
     return (double)s->steps * 6.0 * N * P + 2.0 * M * P;
@@ -131,7 +122,7 @@ static void train_run(const ntk_exp *e, const settings *s, long width, long seed
 {
     const size_t M = (size_t)s->grid, N = s->npts;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *f = malloc(M * sizeof *f);
-    double X[2 * MAXPTS], fX[MAXPTS], loss0 = NAN, lossT = 0.0;
+    double X[2 * MAXPTS], loss0;
     ntk_data_circle(M, gamma, grid);
     ntk_data_circle_at(N, s->angles, X);
 
@@ -139,18 +130,8 @@ static void train_run(const ntk_exp *e, const settings *s, long width, long seed
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N > CHUNK ? N : CHUNK));
     char label[64];
     snprintf(label, sizeof label, "%s w%ld-s%ld training", e->name, width, seed);
-    ntk_progress p;
-    ntk_progress_start(&p, label, (double)s->steps);
-    for (long k = 0; k < s->steps; k++) {
-        double loss;
-        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, s->targets, N, s->lr, &loss));
-        if (k == 0) loss0 = loss;
-        ntk_progress_update(&p, (double)(k + 1));
-    }
-    ntk_progress_end(&p);
-    /* the final loss C = 1/(2N) sum (f - y)^2, and f on the grid */
-    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, fX));
-    for (size_t i = 0; i < N; i++) lossT += 0.5 * (fX[i] - s->targets[i]) * (fX[i] - s->targets[i]) / (double)N;
+    double lossT = ntk_exp_train(e, net, b, X, s->targets, N, s->steps, s->lr, label, &loss0);
+    /* f on the grid */
     for (size_t i0 = 0; i0 < M; i0 += CHUNK)
         ntk_exp_ok(e, ntk_net_eval(net, b, grid + 2 * i0, M - i0 < CHUNK ? M - i0 : CHUNK, f + i0));
 
@@ -459,27 +440,19 @@ int main(int argc, char **argv)
     switch (e.cmd) {
     case NTK_EXP_RUNS:
         printf("ref\n");
-        for (size_t w = 0; w < s.nwidths; w++)
-            for (long q = 1; q <= s.seeds; q++) printf("w%ld-s%ld\n", s.widths[w], q);
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
+        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         ntk_exp_announce(&e, "all runs", flops);
         break;
     case NTK_EXP_RUN: {
-        long width, seed;
-        char extra;
         if (strcmp(e.run_id, "ref") == 0) {
             ntk_exp_announce(&e, e.run_id, run_flops(&s, s.ref_width, 1));
             ref_run(&e, &s);
             break;
         }
-        if (sscanf(e.run_id, "w%ld-s%ld%c", &width, &seed, &extra) != 2)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected ref or wWIDTH-sSEED (see 'runs')", e.run_id);
-        int known = 0;
-        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
-        if (!known || seed < 1 || seed > s.seeds)
-            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        long width, seed;
+        ntk_exp_parse_grid_run(&e, e.run_id, "ref or wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
         ntk_exp_announce(&e, e.run_id, run_flops(&s, width, 0));
         train_run(&e, &s, width, seed);
         break;

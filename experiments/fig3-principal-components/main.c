@@ -77,8 +77,7 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->neig = ntk_exp_longs(e, "eig_depths", 2, 20, 16, s->eig_depths);
     s->power_tol = ntk_exp_double(e, "power_tol", 1e-15, 1e-3);
     s->checkpoint = ntk_exp_long(e, "checkpoint", 0, 1L << 30);
-    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
-    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
+    s->sigma = ntk_exp_nonlin(e, "nonlin");
 }
 
 /* The batch: N digits drawn without replacement (partial Fisher-Yates, mt19937 seeded
@@ -105,15 +104,6 @@ static double *load_batch(const ntk_exp *e, const settings *s, int *labels, long
     gsl_rng_free(r);
     free(perm), free(all), free(lab);
     return X;
-}
-
-/* widths n[0..L]: n0 inputs, every hidden layer `width`, one output */
-static void layer_widths(const settings *s, size_t n0, long width, long depth, size_t *n)
-{
-    (void)s;
-    n[0] = n0;
-    for (long l = 1; l < depth; l++) n[l] = (size_t)width;
-    n[depth] = 1;
 }
 
 /* The kernel principal components: lambda[k] and f[k] (N values, RMS 1) of K/N for
@@ -161,7 +151,7 @@ static void kernel_gram(const ntk_exp *e, const settings *s, long width, long de
         return;
     }
     size_t n[21];
-    layer_widths(s, dim, width, depth, n);
+    ntk_exp_layer_widths(n, dim, depth, width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, s->beta, s->sigma));
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)s->kernel_seed));
@@ -187,13 +177,13 @@ static double kernel_flops(const settings *s, size_t dim)
     double N = (double)s->N, w = (double)s->kernel_width;
     if (s->kernel_width == 0) return 2.0 * N * N * (double)dim;
     size_t n[21];
-    layer_widths(s, dim, s->kernel_width, s->depth, n);
+    ntk_exp_layer_widths(n, dim, s->depth, s->kernel_width);
     return 4.0 * N * (double)ntk_net_count_params((size_t)s->depth, n) + N * N * (double)dim + 2.0 * N * N * w * (double)s->depth;
 }
 static double run_flops(const settings *s, size_t dim, long width)
 {
     size_t n[21];
-    layer_widths(s, dim, width, s->depth, n);
+    ntk_exp_layer_widths(n, dim, s->depth, width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
     return kernel_flops(s, dim) + (6.0 * (double)s->steps + 4.0) * (double)s->N * P;
 }
@@ -261,7 +251,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     principal_components(e, s, s->kernel_width, X, dim, &p);
     const double *f2 = p.f + N;
 
-    layer_widths(s, dim, width, s->depth, n);
+    ntk_exp_layer_widths(n, dim, s->depth, width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
@@ -439,8 +429,7 @@ int main(int argc, char **argv)
     switch (e.cmd) {
     case NTK_EXP_RUNS:
         printf("pca\n");
-        for (size_t w = 0; w < s.nwidths; w++)
-            for (long q = 1; q <= s.seeds; q++) printf("w%ld-s%ld\n", s.widths[w], q);
+        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
         ntk_exp_announce(&e, "all runs", flops);
         break;
     case NTK_EXP_ESTIMATE:
@@ -458,13 +447,7 @@ int main(int argc, char **argv)
             break;
         }
         long width, seed;
-        char extra;
-        if (sscanf(e.run_id, "w%ld-s%ld%c", &width, &seed, &extra) != 2)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected pca or wWIDTH-sSEED (see 'runs')", e.run_id);
-        int known = 0;
-        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
-        if (!known || seed < 1 || seed > s.seeds)
-            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        ntk_exp_parse_grid_run(&e, e.run_id, "pca or wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
         ntk_exp_announce(&e, e.run_id, run_flops(&s, dim, width));
         run_train(&e, &s, width, seed);
         break;

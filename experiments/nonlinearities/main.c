@@ -44,21 +44,7 @@ typedef struct {
 
 static void read_settings(const ntk_exp *e, settings *s)
 {
-    const char *list = ntk_exp_str(e, "nonlins");
-    s->nsig = 0;
-    if (strcmp(list, "all") == 0) {
-        for (size_t i = 0; i < ntk_nonlin_count() && i < 32; i++) s->sig[s->nsig++] = ntk_nonlin_get(i);
-    } else {
-        char buf[512], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", list);
-        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            const ntk_nonlin *f = ntk_nonlin_find(tok);
-            if (!f) ntk_exp_die(e, 2, "nonlins: unknown nonlinearity '%s' (known: %s)", tok, ntk_nonlin_names());
-            if (s->nsig == 32) ntk_exp_die(e, 2, "nonlins: at most 32");
-            s->sig[s->nsig++] = f;
-        }
-    }
-    if (s->nsig == 0) ntk_exp_die(e, 2, "nonlins: empty list");
+    s->nsig = ntk_exp_nonlins(e, "nonlins", s->sig, 32);
     s->width = ntk_exp_long(e, "width", 1, 100000);
     s->seeds = ntk_exp_long(e, "seeds", 2, MAX_SEEDS);
     s->depth = ntk_exp_long(e, "depth", 1, 20);
@@ -71,9 +57,7 @@ static void read_settings(const ntk_exp *e, settings *s)
 static double run_flops(const settings *s)
 {
     size_t n[22];
-    n[0] = 2;
-    for (long l = 1; l < s->depth; l++) n[l] = (size_t)s->width;
-    n[s->depth] = 1;
+    ntk_exp_layer_widths(n, 2, s->depth, s->width);
     return (double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n);
 }
 
@@ -101,9 +85,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
 
     /* the empirical NTK of S networks */
     size_t n[22];
-    n[0] = 2;
-    for (long l = 1; l < s->depth; l++) n[l] = (size_t)s->width;
-    n[s->depth] = 1;
+    ntk_exp_layer_widths(n, 2, s->depth, s->width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, sig));
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M));
@@ -278,8 +260,7 @@ int main(int argc, char **argv)
     switch (e.cmd) {
     case NTK_EXP_RUNS:
         for (size_t i = 0; i < s.nsig; i++) printf("%s\n", s.sig[i]->name);
-        estimate(&e, &s);
-        break;
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         estimate(&e, &s);
         break;

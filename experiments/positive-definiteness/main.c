@@ -42,21 +42,7 @@ typedef struct {
 
 static void read_settings(const ntk_exp *e, settings *s)
 {
-    const char *list = ntk_exp_str(e, "nonlins");
-    s->nsig = 0;
-    if (strcmp(list, "all") == 0) {
-        for (size_t i = 0; i < ntk_nonlin_count() && i < 32; i++) s->sig[s->nsig++] = ntk_nonlin_get(i);
-    } else {
-        char buf[512], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", list);
-        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            const ntk_nonlin *f = ntk_nonlin_find(tok);
-            if (!f) ntk_exp_die(e, 2, "nonlins: unknown nonlinearity '%s' (known: %s)", tok, ntk_nonlin_names());
-            if (s->nsig == 32) ntk_exp_die(e, 2, "nonlins: at most 32");
-            s->sig[s->nsig++] = f;
-        }
-    }
-    if (s->nsig == 0) ntk_exp_die(e, 2, "nonlins: empty list");
+    s->nsig = ntk_exp_nonlins(e, "nonlins", s->sig, 32);
     s->ndepths = ntk_exp_longs(e, "depths", 1, 20, 16, s->depths);
     s->nn0 = ntk_exp_longs(e, "n0s", 2, 3, 4, s->n0s);
     s->npoints = ntk_exp_longs(e, "points", 2, 5000, 8, s->points);
@@ -268,8 +254,7 @@ int main(int argc, char **argv)
                     for (size_t p = 0; p < np; p++)
                         printf("%s-n%ld-L%ld-N%ld\n", s.sig[i]->name, s.n0s[a], s.depths[d], pts[p]);
         }
-        estimate(&e, &s);
-        break;
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         estimate(&e, &s);
         break;

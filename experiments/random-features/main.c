@@ -71,8 +71,7 @@ static void read_settings(const ntk_exp *e, settings *s)
     const char *k = ntk_exp_str(e, "kernel");
     if (strcmp(k, "nngp") && strcmp(k, "ntk")) ntk_exp_die(e, 2, "parameter kernel: '%s' is neither nngp nor ntk", k);
     s->ntk = strcmp(k, "ntk") == 0;
-    s->sigma = ntk_nonlin_find(ntk_exp_str(e, "nonlin"));
-    if (!s->sigma) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, "nonlin"), ntk_nonlin_names());
+    s->sigma = ntk_exp_nonlin(e, "nonlin");
 }
 
 /* The M points gamma (M), X (M x 2) and the kernel K (M x M) on them. */
@@ -354,8 +353,7 @@ int main(int argc, char **argv)
     case NTK_EXP_RUNS:
         for (size_t j = 0; j < s.nP; j++) printf("P%ld\n", s.Ps[j]);
         printf("gd\n");
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         ntk_exp_announce(&e, "all runs", flops);
         break;

@@ -20,7 +20,6 @@
 #include "experiment.h"
 #include "limit.h"
 #include "net.h"
-#include "progress.h"
 #include "stats.h"
 #include "table.h"
 
@@ -53,16 +52,7 @@ typedef struct {
 
 static void read_settings(const ntk_exp *e, settings *s)
 {
-    char list[256];
-    snprintf(list, sizeof list, "%s", ntk_exp_str(e, "nonlins"));
-    s->nnl = 0;
-    for (char *save = NULL, *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        if (s->nnl == MAX_NL) ntk_exp_die(e, 2, "parameter nonlins: more than %d names", MAX_NL);
-        s->nl[s->nnl] = ntk_nonlin_find(p);
-        if (!s->nl[s->nnl]) ntk_exp_die(e, 2, "parameter nonlins: unknown nonlinearity '%s' (known: %s)", p, ntk_nonlin_names());
-        s->nnl++;
-    }
-    if (s->nnl == 0) ntk_exp_die(e, 2, "parameter nonlins: no nonlinearity given");
+    s->nnl = ntk_exp_nonlins(e, "nonlins", s->nl, MAX_NL);
     s->nwidths = ntk_exp_longs(e, "widths", 1, 100000, 16, s->widths);
     s->seeds = ntk_exp_long(e, "seeds", 2, 1000);
     s->init_draws = ntk_exp_long(e, "init_draws", 1, 1000);
@@ -75,18 +65,11 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
 }
 
-static void layer_widths(const settings *s, long width, size_t *n)
-{
-    n[0] = 2;
-    for (long l = 1; l < s->depth; l++) n[l] = (size_t)width;
-    n[s->depth] = 1;
-}
-
 /* Floating-point work of one run: two NTK measurements on the grid and the training. */
 static double run_flops(const settings *s, long width)
 {
     size_t n[21];
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
     return (double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P;
 }
@@ -95,10 +78,10 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
 {
     const size_t M = (size_t)s->grid, N = (size_t)s->train;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *lim = malloc(M * sizeof *lim);
-    double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y), *f = malloc(N * sizeof *f);
+    double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y);
     double *th0 = malloc(M * sizeof *th0), *thT = malloc(M * sizeof *thT);
     const double x0[2] = {1.0, 0.0};
-    double loss0 = NAN, lossT = 0.0;
+    double loss0, lossT;
     size_t n[21];
 
     /* the circle grid and its limit Theta(L)(x0, x); the training set, f*(x) = x1 x2 */
@@ -109,7 +92,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     ntk_data_gaussian((unsigned long)s->data_seed, N, 2, X);
     for (size_t i = 0; i < N; i++) Y[i] = X[2 * i] * X[2 * i + 1];
 
-    layer_widths(s, width, n);
+    ntk_exp_layer_widths(n, 2, s->depth, width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, sigma));
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M > N ? M : N));
@@ -127,17 +110,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     dist[0] = ntk_rel_l2_dist(M, th0, lim);
     char label[96];
     snprintf(label, sizeof label, "%s %s", e->name, e->run_id);
-    ntk_progress p;
-    ntk_progress_start(&p, label, (double)s->steps);
-    for (long k = 0; k < s->steps; k++) {
-        double loss;
-        ntk_exp_ok(e, ntk_net_gd_step(net, bg, X, Y, N, s->lr, &loss));
-        if (k == 0) loss0 = loss;
-        ntk_progress_update(&p, (double)(k + 1));
-    }
-    ntk_progress_end(&p);
-    ntk_exp_ok(e, ntk_net_eval(net, bg, X, N, f));
-    for (size_t i = 0; i < N; i++) lossT += 0.5 * (f[i] - Y[i]) * (f[i] - Y[i]) / (double)N;
+    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, label, &loss0);
     ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, thT));
 
     char rel[96];
@@ -161,7 +134,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     ntk_batch_free(b0);
     ntk_batch_free(bg);
     ntk_net_free(net);
-    free(gamma), free(grid), free(lim), free(X), free(Y), free(f), free(th0), free(thT), free(dist);
+    free(gamma), free(grid), free(lim), free(X), free(Y), free(th0), free(thT), free(dist);
 }
 
 /* Reads every run first (nothing on disk changes if one is missing), then writes
@@ -258,23 +231,22 @@ int main(int argc, char **argv)
         for (size_t w = s.nwidths; w-- > 0;)
             for (size_t i = 0; i < s.nnl; i++)
                 for (long q = 1; q <= s.seeds; q++) printf("%s-w%ld-s%ld\n", s.nl[i]->name, s.widths[w], q);
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
+        /* fall through - and print the estimate */
     case NTK_EXP_ESTIMATE:
         ntk_exp_announce(&e, "all runs", flops);
         break;
     case NTK_EXP_RUN: {
-        char name[32], extra;
+        /* NONLIN- and then a run id of the widths x seeds grid */
+        char name[32];
+        int tail = 0;
         long width, seed;
         const ntk_nonlin *sigma = NULL;
-        if (sscanf(e.run_id, "%31[^-]-w%ld-s%ld%c", name, &width, &seed, &extra) != 3)
+        if (sscanf(e.run_id, "%31[^-]-%n", name, &tail) != 1 || tail == 0)
             ntk_exp_die(&e, 2, "bad run id '%s': expected NONLIN-wWIDTH-sSEED (see 'runs')", e.run_id);
+        ntk_exp_parse_grid_run(&e, e.run_id + tail, "NONLIN-wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
         for (size_t i = 0; i < s.nnl; i++)
             if (strcmp(s.nl[i]->name, name) == 0) sigma = s.nl[i];
-        int known = 0;
-        for (size_t w = 0; w < s.nwidths; w++) known |= s.widths[w] == width;
-        if (!sigma || !known || seed < 1 || seed > s.seeds)
-            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
+        if (!sigma) ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
         ntk_exp_announce(&e, e.run_id, run_flops(&s, width));
         run(&e, &s, sigma, width, seed);
         break;
