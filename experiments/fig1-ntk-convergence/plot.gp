@@ -8,7 +8,8 @@ if (ext eq 'png') {
 }
 set output fig.'.'.ext
 
-widths = system("ls ".data."/curves-w*.dat | sed -e 's/.*curves-w//' -e 's/[.]dat$//' | sort -n | tr '\\n' ' '")
+# the widths of this summary (curves-wN.dat of other settings may be lying about)
+widths = system("awk '!/^#/ && NF && !s[$1]++ {printf \"%s \", $1}' ".data."/summary.dat")
 stats data.'/summary.dat' using 2 nooutput
 T = STATS_max
 stats data.'/curves-w'.word(widths, 1).'.dat' using 1 nooutput

@@ -1,62 +1,80 @@
 # plot.gp - Proposition 2: |min_eig / max_eig| of the limiting NTK Gram matrix against
-# depth, one panel per input dimension n0, one colour per nonlinearity. Filled circles:
-# positive definite (ratio above the rounding level); open circles: zero at rounding
-# level; crosses: negative beyond it. Dashed: the rounding level c N eps of each curve.
+# depth: one panel per (number of points N, input dimension n0), rows by N, columns by
+# n0, one colour per nonlinearity. Filled circles: positive definite (ratio above the
+# rounding level); open circles: zero at rounding level; crosses: negative beyond it.
+# Dotted: the rounding level c N eps of each curve.
 # Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+f = data.'/ratio.dat'
+Ns = system("awk '!/^#/ && NF && !s[$4]++ {print $4}' ".f." | sort -n | tr '\\n' ' '")
+nN = words(Ns)
 if (ext eq 'png') {
-  set terminal pngcairo size 1300,620 enhanced font 'Sans,11'
+  set terminal pngcairo size 1300, 90 + 330 * nN enhanced font 'Sans,11'
 } else {
-  set terminal pdfcairo size 10in,4.3in enhanced font 'Sans,10'
+  set terminal pdfcairo size 10in, (0.7 + 2.6 * nN)*1in enhanced font 'Sans,10'
 }
 set output fig.'.'.ext
 
-f = data.'/ratio.dat'
-# one data set per (nonlin, n0, N): their names, n0, N, colour (by nonlinearity) and
-# dash (solid for the largest N of that nonlinearity) in data-set order
+# one data set per (nonlin, n0, N): their names, n0, N and colour (by nonlinearity), in
+# data-set order
 blocks = system("awk '/^#/ {next} !NF {b = 0; next} !b {b = 1; print $1, $3, $4}' ".f." | \
-  awk '{n[NR] = $1; z[NR] = $2; p[NR] = $3; if (!($1 in c)) c[$1] = ++k; if ($3 > m[$1]) m[$1] = $3} \
-  END {for (i = 1; i <= NR; i++) printf \"%s %s %s %d %d \", n[i], z[i], p[i], c[n[i]], (p[i] == m[n[i]] ? 1 : 2)}'")
-nb = words(blocks) / 5
-bname(b) = word(blocks, 5 * b + 1)
-bn0(b) = word(blocks, 5 * b + 2)
-bN(b) = word(blocks, 5 * b + 3)
-bcol(b) = word(blocks, 5 * b + 4) + 0
-bdash(b) = word(blocks, 5 * b + 5) + 0
+  awk '{if (!($1 in c)) c[$1] = ++k; printf \"%s %s %s %d \", $1, $2, $3, c[$1]}'")
+nb = words(blocks) / 4
+bname(b) = word(blocks, 4 * b + 1)
+bn0(b) = word(blocks, 4 * b + 2)
+bN(b) = word(blocks, 4 * b + 3)
+bcol(b) = word(blocks, 4 * b + 4) + 0
 n0s = system("awk '!/^#/ && NF && !s[$3]++ {printf \"%s \", $3}' ".f)
 nn0 = words(n0s)
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2 #17becf', (i - 1) % 8 + 1)
-floor = 1e-21
+floor = 1e-27  # room below the data (rounding level ~1e-16) for the legend
 yv(r) = abs(r) > floor ? abs(r) : floor
 ptype(v) = v > 0 ? 7 : (v < 0 ? 2 : 6)
+# a data set's first appearance in the first panel carries the legend entry
+inpanel(b, n0, N) = bn0(b) eq n0 && bN(b) eq N
 
 set logscale y
 set format y '10^{%T}'
 set yrange [floor:3]
 set xrange [0.8:*]
 set xtics 1
-set xlabel 'depth L'
 set grid lc rgb 'gray85'
-set key bottom right font ',9' spacing 0.95 maxrows 6 box opaque
-set multiplot layout 1, nn0 title \
-  'Prop. 2: smallest / largest eigenvalue of the limiting NTK Gram matrix on N points of the sphere' font ',12'
-do for [a = 1:nn0] {
-  n0 = word(n0s, a)
-  set title (n0 eq '2' ? 'n_0 = 2: equally spaced points on the circle' : sprintf('n_0 = %s: random points on the sphere', n0)) font ',11'
-  set ylabel '|{/Symbol l}_{min} / {/Symbol l}_{max}|   (filled > 0, open: 0 at rounding level, x < 0)' font ',10'
-  if (a == 2) { unset key }
-  set label 1 'profile: '.profile.'; dotted: rounding level c N eps' at graph 0.01, graph 0.97 left font ',9' tc rgb 'gray40'
-  plot for [b = 0:nb-1] f index b using 2:(bn0(b) eq n0 ? yv($7) : NaN):(ptype($9)) \
-         with linespoints lw 1.5 ps 1.2 pt variable dt bdash(b) lc rgb colour(bcol(b)) \
-         title (bn0(b) eq n0 ? sprintf('%s, N = %s', bname(b), bN(b)) : ''), \
-       for [b = 0:nb-1] f index b using 2:(bn0(b) eq n0 ? $8 : NaN) with lines dt 3 lw 0.6 lc rgb colour(bcol(b)) notitle
-  unset label 1
+set key bottom right font ',9' spacing 0.95 maxrows 4 box opaque
+set multiplot layout nN, nn0 title \
+  'Prop. 2: smallest / largest eigenvalue of the limiting NTK Gram matrix on N points of the sphere (profile: '.profile.')' font ',12'
+do for [r = 1:nN] {
+  N = word(Ns, r)
+  do for [a = 1:nn0] {
+    n0 = word(n0s, a)
+    set title (n0 eq '2' ? sprintf('n_0 = 2: %s equally spaced points on the circle', N) : \
+               sprintf('n_0 = %s: %s random points on the sphere', n0, N)) font ',11'
+    set xlabel (r == nN ? 'depth L' : '')
+    set ylabel (a == 1 ? '|{/Symbol l}_{min} / {/Symbol l}_{max}|' : '') font ',10'
+    if (r == 1 && a == 1) { set key } else { unset key }
+    if (r == 1 && a == 1) {
+      set label 1 'filled: > 0; open: 0 at rounding level; x: < 0; dotted: rounding level c N eps' \
+        at graph 0.01, graph 0.95 left font ',9' tc rgb 'gray40'
+    }
+    plot for [b = 0:nb-1] f index b using 2:(inpanel(b, n0, N) ? yv($7) : NaN):(ptype($9)) \
+           with linespoints lw 1.5 ps 1.1 pt variable lc rgb colour(bcol(b)) \
+           title (inpanel(b, n0, N) ? bname(b) : ''), \
+         for [b = 0:nb-1] f index b using 2:(inpanel(b, n0, N) ? $8 : NaN) with lines dt 3 lw 0.6 \
+           lc rgb colour(bcol(b)) notitle
+    unset label 1
+  }
 }
 unset multiplot
 
 # Second figure (fig-spectra.ext): the whole spectrum lambda_k / lambda_max, sorted, of
 # the Gram matrix at depth 4 (or the deepest depth run) on the largest N, per n0: how
 # fast the eigenvalues fall explains which smallest eigenvalues reach rounding level.
+if (ext eq 'png') {
+  set terminal pngcairo size 1300,620 enhanced font 'Sans,11'
+} else {
+  set terminal pdfcairo size 10in,4.3in enhanced font 'Sans,10'
+}
 set output fig.'-spectra.'.ext
+floor = 1e-21
+set yrange [floor:3]
 # spectra.dat has one data set per row of ratio.dat, in the same order
 rows = system("awk '!/^#/ && NF {printf \"%s %s %s %s \", $1, $2, $3, $4}' ".f)
 nr = words(rows) / 4
