@@ -214,6 +214,35 @@ ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath)
     return o;
 }
 
+/* Whether rec, a header value as ntk_table_read keeps it (trimmed), records cur as
+ * ntk_params_write wrote it: cur, perhaps followed by "  " NTK_PARAMS_SET_MARK. */
+static int records(const char *rec, const char *cur)
+{
+    while (*cur == ' ' || *cur == '\t') cur++;
+    size_t n = strlen(cur);
+    while (n && (cur[n - 1] == ' ' || cur[n - 1] == '\t')) n--;
+    if (strncmp(rec, cur, n) != 0) return 0;
+    for (rec += n; *rec == ' ' || *rec == '\t'; rec++) {}
+    return !*rec || strcmp(rec, NTK_PARAMS_SET_MARK) == 0;
+}
+
+void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys)
+{
+    ntk_exp_ok(e, ntk_table_read(path, t));
+    const char *todo = "rerun it with these settings (or delete it: make reruns missing runs)";
+    for (size_t k = 0; k <= e->params.n; k++) { /* the profile, then every parameter */
+        const char *key = k ? e->params.defs[k - 1].key : "profile";
+        const char *cur = k ? e->params.value[k - 1] : e->params.profile, *rec = ntk_table_param(t, key);
+        int exempt = 0;
+        for (const char *const *f = free_keys; f && *f; f++) exempt |= strcmp(*f, key) == 0;
+        if (exempt || (rec && records(rec, cur))) continue;
+        if (!rec)
+            ntk_exp_die(e, 1, "%s has no '# %s = ...' header line, these settings have %s=%s: %s", path, key, key,
+                        cur, todo);
+        ntk_exp_die(e, 1, "%s was made with %s=%s, these settings have %s=%s: %s", path, key, rec, key, cur, todo);
+    }
+}
+
 void ntk_exp_close(const ntk_exp *e, ntk_out *o)
 {
     if (ntk_out_close(o)) ntk_exp_die(e, 1, "%s", ntk_last_error());

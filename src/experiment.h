@@ -26,6 +26,7 @@
 #include "nonlin.h"
 #include "output.h"
 #include "params.h"
+#include "table.h"
 
 typedef enum { NTK_EXP_RUNS, NTK_EXP_RUN, NTK_EXP_SUMMARIZE, NTK_EXP_ESTIMATE } ntk_exp_command;
 
@@ -91,6 +92,14 @@ const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *r
 /* Open OUT/relpath as a data file whose header records the program, the command,
  * the profile and every parameter. Dies (status 1) on failure. */
 ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath);
+
+/* Read the run file at path (OUT/runs/ID.dat, see ntk_exp_path) into t, and check that
+ * its header records this profile and every parameter as they are now (a value set on
+ * the command line is the same value), except the keys of free_keys (NULL-terminated,
+ * or NULL: settings that do not change results). Dies (status 1) on a read error, and
+ * on a missing or other value with a message naming the file, the key, both values
+ * and what to do, so that a summary never mixes runs of different settings. */
+void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys);
 
 /* Close a data file, dying with the message on failure (nothing half-written stays). */
 void ntk_exp_close(const ntk_exp *e, ntk_out *o);

@@ -162,6 +162,6 @@ int ntk_params_write(const ntk_params *p, ntk_out *o)
 {
     int st = ntk_out_param(o, "profile", "%s", p->profile);
     for (size_t k = 0; k < p->n && !st; k++)
-        st = ntk_out_param(o, p->defs[k].key, "%s%s", p->value[k], p->overridden[k] ? "  (set on the command line)" : "");
+        st = ntk_out_param(o, p->defs[k].key, "%s%s", p->value[k], p->overridden[k] ? "  " NTK_PARAMS_SET_MARK : "");
     return st;
 }

@@ -57,7 +57,9 @@ int ntk_params_double(const ntk_params *p, const char *key, double min, double m
 int ntk_params_longs(const ntk_params *p, const char *key, long min, long max, size_t maxn,
                      long *out, size_t *n);
 
-/* "# profile = NAME" and "# KEY = VALUE" for every parameter, into a data file header. */
+/* "# profile = NAME" and "# KEY = VALUE" for every parameter, into a data file header;
+ * VALUE is followed by "  " NTK_PARAMS_SET_MARK where the command line set it. */
+#define NTK_PARAMS_SET_MARK "(set on the command line)"
 int ntk_params_write(const ntk_params *p, ntk_out *o);
 
 #endif

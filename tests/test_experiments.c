@@ -2,9 +2,11 @@
  * with bad command lines: each must end with exit status 2, a one-line message on
  * stderr naming the problem, and nothing written (its out= directory is never
  * created). Plus the checks every experiment shares: --help works, and summarize
- * without runs fails with a message naming the missing file and writes nothing.
+ * without runs fails with a message naming the missing file and writes nothing, and
+ * refuses a run file made with other settings.
  * The programs come from $NTK_BIN (default bin), their names from $NTK_EXPERIMENTS
  * (set by `make test` from the Makefile's EXPERIMENTS list). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,9 +104,60 @@ static void test_fig1_parameters(void)
     check_rejected(p, "run w500-s11", "not one of this profile's runs");
 }
 
+/* Whether dir holds nothing but runs/ (a summary wrote nothing, not even a temporary). */
+static int only_runs(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int only = 1;
+    for (struct dirent *de; (de = readdir(d));)
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "runs")) {
+            printf("\n    %s/%s written", dir, de->d_name);
+            only = 0;
+        }
+    closedir(d);
+    return only;
+}
+
+/* Figure 1's smoke runs, one of them made with steps=6 where the smoke profile has 5:
+ * summarize ends with status 1, one message naming the file, the key and both values,
+ * and writes nothing. The same run made with steps=5 given on the command line (its
+ * header marks the value so) is the profile's own: summarize then succeeds. */
+static void test_summary_refuses_other_settings(void)
+{
+    const char *p = "fig1-ntk-convergence", *bin = getenv("NTK_BIN");
+    char out[256], cmd[1024], args[2048], msg[1024], ids[16][64], stale[96] = "";
+    int lines, n = 0;
+    snprintf(out, sizeof out, "%s/stale-%s", tmp, p);
+    snprintf(cmd, sizeof cmd, "%s/%s runs profile=smoke 2>/dev/null", bin && *bin ? bin : "bin", p);
+    FILE *f = popen(cmd, "r");
+    CU_ASSERT_FATAL(f != NULL);
+    while (n < 16 && fgets(ids[n], sizeof ids[n], f)) ids[n][strcspn(ids[n], "\n")] = '\0', n++;
+    CU_ASSERT_FATAL(pclose(f) == 0 && n >= 2);
+    for (int i = 0; i < n; i++) {
+        snprintf(args, sizeof args, "run %s profile=smoke out=%s%s", ids[i], out, i == n - 1 ? " steps=6" : "");
+        CU_ASSERT_FATAL(run(p, args, &lines, msg, sizeof msg) == 0);
+    }
+    snprintf(stale, sizeof stale, "runs/%s.dat", ids[n - 1]);
+    snprintf(args, sizeof args, "summarize profile=smoke out=%s", out);
+    int st = run(p, args, &lines, msg, sizeof msg);
+    CU_ASSERT(st == 1 && lines == 1 && strstr(msg, stale) && strstr(msg, "steps=6") && strstr(msg, "steps=5"));
+    if (st != 1) printf("\n    summarize with a stale run: status %d: %s", st, msg);
+    CU_ASSERT(only_runs(out));
+
+    snprintf(args, sizeof args, "run %s profile=smoke out=%s steps=5", ids[n - 1], out);
+    CU_ASSERT_FATAL(run(p, args, &lines, msg, sizeof msg) == 0);
+    snprintf(args, sizeof args, "summarize profile=smoke out=%s", out);
+    st = run(p, args, &lines, msg, sizeof msg);
+    CU_ASSERT(st == 0 && exists(ntk_tmpdir_path(out, "summary.dat")));
+    if (st != 0) printf("\n    summarize with matching runs: status %d: %s", st, msg);
+}
+
 void ntk_test_experiments(void)
 {
     CU_pSuite s = CU_add_suite("experiments", setup, teardown);
     CU_add_test(s, "bad command lines end with status 2, one message, nothing written", test_bad_command_lines);
     CU_add_test(s, "figure 1: bad parameters rejected", test_fig1_parameters);
+    CU_add_test(s, "summarize refuses a run made with other settings, writes nothing",
+                test_summary_refuses_other_settings);
 }

@@ -145,7 +145,7 @@ static void summarize(const ntk_exp *e, const settings *s)
             double th0, thT;
             ntk_table t;
             snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
             if (t.nrows != M || ntk_table_col(&t, "theta_T") < 0)
                 ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, M);
             for (size_t k = 0; k < M; k++) {

@@ -247,7 +247,7 @@ static void empirical_kernels(const ntk_exp *e, const settings *s, const double 
     const size_t M = (size_t)s->grid, N = s->npts;
     char path[2048], c[32];
     ntk_table t;
-    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, "runs/ref.dat"), &t));
+    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/ref.dat"), &t, NULL);
     if (t.nsets != 2 || t.set_end[0] != N || t.nrows != N + M || t.ncols != 2 + 2 * N)
         ntk_exp_die(e, 1, "%s: not %zu training and %zu grid rows of %zu columns: rerun it", path, N, M, 2 + 2 * N);
     for (size_t r = 0; r < N + M; r++) {
@@ -323,8 +323,25 @@ static double mean_abs_dev(size_t S, size_t M, const double *F, const double *m)
     return sum;
 }
 
-/* Reads every run; writes limit.dat, limit-empirical.dat, points.dat, curves-wN.dat
- * (one data set per seed), summary.dat, details.dat and reference.dat. */
+/* Every wN-sS run file of the profile, read and checked before anything is written, so
+ * that a missing or stale run ends the program with nothing on disk changed. */
+static void check_runs(const ntk_exp *e, const settings *s)
+{
+    for (size_t w = 0; w < s->nwidths; w++)
+        for (long q = 1; q <= s->seeds; q++) {
+            char path[2048], name[64];
+            snprintf(name, sizeof name, "runs/w%ld-s%ld.dat", s->widths[w], q);
+            ntk_table t;
+            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
+            size_t nr = t.nrows;
+            ntk_table_free(&t);
+            if (nr != (size_t)s->grid) ntk_exp_die(e, 1, "%s: %zu rows, expected %ld: rerun it", path, nr, s->grid);
+        }
+}
+
+/* Reads and checks every run first, then writes limit.dat, limit-empirical.dat,
+ * points.dat, curves-wN.dat (one data set per seed), summary.dat, details.dat and
+ * reference.dat. */
 static void summarize(const ntk_exp *e, const settings *s)
 {
     const size_t M = (size_t)s->grid, N = s->npts, S = (size_t)s->seeds;
@@ -335,6 +352,7 @@ static void summarize(const ntk_exp *e, const settings *s)
     kernels_alloc(&an, M, N), kernels_alloc(&em, M, N);
     analytic_kernels(e, s, G, X, &an);
     empirical_kernels(e, s, gamma, &em);
+    check_runs(e, s);
     write_band(e, s, gamma, &an, "limit.dat", "the analytic Theta(L), Sigma(L)");
     char what[96];
     snprintf(what, sizeof what, "the kernels of one width-%ld network (seed %ld)", s->ref_width, s->ref_seed);
@@ -387,8 +405,7 @@ static void summarize(const ntk_exp *e, const settings *s)
             char path[2048], name[64];
             snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
             ntk_table t;
-            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
-            if (t.nrows != M) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t.nrows, M);
+            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
             for (size_t i = 0; i < M; i++) {
                 F[q * M + i] = ntk_table_get(&t, i, "f");
                 ntk_out_row(c, 2, (double[]){gamma[i], F[q * M + i]});

@@ -48,6 +48,8 @@ static const ntk_param_def defs[] = {
     {"checkpoint",   "300",  "300",     "300",            "seconds between checkpoints of a training run (0: none)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
+/* the settings a run file may differ in from the summary's: they change no result */
+static const char *const free_keys[] = {"checkpoint", "mnist", NULL};
 #define NPC 3 /* principal components kept */
 
 typedef struct {
@@ -332,14 +334,14 @@ static void summarize(const ntk_exp *e, const settings *s)
     const size_t N = (size_t)s->N, T = (size_t)s->steps, S = (size_t)s->seeds, W = s->nwidths;
     char path[2048], name[128];
     ntk_table pca, *runs = calloc(W * S, sizeof *runs);
-    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, "runs/pca.dat"), &pca));
+    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/pca.dat"), &pca, free_keys);
     if (pca.nrows != N) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, pca.nrows, N);
     const double lambda2 = atof(ntk_table_param(&pca, "lambda2"));
     for (size_t w = 0; w < W; w++)
         for (size_t q = 0; q < S; q++) {
             ntk_table *t = &runs[w * S + q];
             snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), t));
+            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), t, free_keys);
             if (t->nrows != T + 1) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t->nrows, T + 1);
             const char *l2 = ntk_table_param(t, "lambda2");
             if (!l2 || fabs(atof(l2) - lambda2) > 1e-9 * lambda2)

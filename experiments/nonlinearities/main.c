@@ -136,7 +136,7 @@ static void check_runs(const ntk_exp *e, const settings *s)
         char path[2048], name[96];
         snprintf(name, sizeof name, "runs/%s.dat", s->sig[i]->name);
         ntk_table t;
-        ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
         size_t nr = t.nrows, nc = t.ncols;
         ntk_table_free(&t);
         if (nr != (size_t)s->grid || nc != 2 + (size_t)s->seeds)
@@ -167,7 +167,7 @@ static void summarize(const ntk_exp *e, const settings *s)
         char path[2048], name[96];
         snprintf(name, sizeof name, "runs/%s.dat", sig->name);
         ntk_table t;
-        ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
         if (t.nrows != M || t.ncols != 2 + S)
             ntk_exp_die(e, 1, "%s: %zu rows x %zu columns, expected %zu x %zu: rerun it", path, t.nrows, t.ncols, M, 2 + S);
         double *L = lim + i * M, *mu = mean + i * M, *sg = sd + i * M, var = 0.0, lim2 = 0.0, sdsum = 0.0, limabs = 0.0;

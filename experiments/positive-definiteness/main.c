@@ -141,7 +141,7 @@ static void check_runs(const ntk_exp *e, const settings *s)
                     char path[2048], name[128];
                     snprintf(name, sizeof name, "runs/%s-n%ld-L%ld-N%ld.dat", s->sig[i]->name, s->n0s[a], s->depths[d], pts[p]);
                     ntk_table t;
-                    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+                    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
                     size_t N = t.nrows;
                     ntk_table_free(&t);
                     if (N != (size_t)pts[p]) ntk_exp_die(e, 1, "%s: %zu eigenvalues, expected %ld: rerun it", path, N, pts[p]);
@@ -180,7 +180,7 @@ static void summarize(const ntk_exp *e, const settings *s)
                     char path[2048], name[128];
                     snprintf(name, sizeof name, "runs/%s-n%ld-L%ld-N%ld.dat", sig->name, n0, L, pts[p]);
                     ntk_table t;
-                    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+                    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
                     size_t N = t.nrows;
                     if (N != (size_t)pts[p]) ntk_exp_die(e, 1, "%s: %zu eigenvalues, expected %ld: rerun it", path, N, pts[p]);
                     const char *err = ntk_table_param(&t, "error");

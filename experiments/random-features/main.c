@@ -239,7 +239,7 @@ static void summarize(const ntk_exp *e, const settings *s)
         char name[64];
         ntk_table t;
         snprintf(name, sizeof name, "runs/P%ld.dat", s->Ps[j]);
-        ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
         if (t.nrows != S || ntk_table_col(&t, "rel_dist") < 0)
             ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, S);
         for (size_t q = 0; q < S; q++) dist[j * S + q] = ntk_table_get(&t, q, "rel_dist");
@@ -248,10 +248,10 @@ static void summarize(const ntk_exp *e, const settings *s)
         Pd[j] = (double)s->Ps[j];
     }
     ntk_table gd, gc;
-    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, "runs/gd.dat"), &gd));
+    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/gd.dat"), &gd, NULL);
     if (gd.nrows != (size_t)s->steps + 1 || ntk_table_col(&gd, "max_diff") < 0)
         ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %ld): rerun it", path, gd.nrows, s->steps + 1);
-    ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, "runs/gd-curves.dat"), &gc));
+    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/gd-curves.dat"), &gc, NULL);
 
     double *gamma = malloc(M * sizeof *gamma), *X = malloc(2 * M * sizeof *X), *K = malloc(M * M * sizeof *K);
     setup(e, s, gamma, X, K);

@@ -152,7 +152,7 @@ static void summarize(const ntk_exp *e, const settings *s)
                 char path[2048], name[96];
                 ntk_table t;
                 snprintf(name, sizeof name, "runs/%s-w%ld-s%zu.dat", s->nl[i]->name, s->widths[w], k + 1);
-                ntk_exp_ok(e, ntk_table_read(ntk_exp_path(e, path, sizeof path, name), &t));
+                ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
                 if (t.nrows != (size_t)s->grid)
                     ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %ld): rerun it", path, t.nrows, s->grid);
                 for (int j = 0; j < NQ; j++) ntk_exp_ok(e, ntk_table_param_double(&t, path, keys[j], &Q(i, w, k, j)));
