@@ -136,7 +136,7 @@ EXP_MAKE = $(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call e
 	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT) GATHER=$(GATHER)
 define EXPERIMENT_RULE
 $(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
-	@mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \
+	+@mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \
 	before=$$$$(date -r $$$$stamp +%s.%N 2>/dev/null); start=$$$$(date +%s.%N); \
 	$(call EXP_MAKE,$1) || exit 1; \
 	if [ "$$$$(date -r $$$$stamp +%s.%N)" = "$$$$before" ]; then \
