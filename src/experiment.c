@@ -184,11 +184,8 @@ double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double 
         ntk_progress_update(&p, (double)(k + 1));
     }
     ntk_progress_end(&p);
-    /* the final loss C = 1/(2N) sum (f - y)^2 */
-    double *f = ntk_exp_need(e, malloc(N * sizeof *f)), loss = 0.0;
-    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
-    for (size_t i = 0; i < N; i++) loss += 0.5 * (f[i] - Y[i]) * (f[i] - Y[i]) / (double)N;
-    free(f);
+    double loss; /* after the last step */
+    ntk_exp_ok(e, ntk_net_loss(net, b, X, Y, N, &loss));
     return loss;
 }
 

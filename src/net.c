@@ -242,6 +242,13 @@ int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y
     return 0;
 }
 
+int ntk_net_loss(const ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
+                 double *loss)
+{
+    if (!loss) NTK_FAIL(GSL_EINVAL, "ntk_net_loss: no output");
+    return forward_residual(net, b, X, Y, N, loss, "ntk_net_loss");
+}
+
 int ntk_net_eval(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *F)
 {
     if (!F) NTK_FAIL(GSL_EINVAL, "ntk_net_eval: no output buffer");

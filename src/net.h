@@ -94,6 +94,11 @@ int ntk_net_gradient(const ntk_net *net, ntk_batch *b, const double *X, const do
 int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y,
                     size_t N, double lr, double *loss);
 
+/* The cost C = 1/(2N) sum_i |f(x_i) - Y_i|^2 into *loss, by one forward pass. Allocates
+ * nothing. */
+int ntk_net_loss(const ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
+                 double *loss);
+
 /* The outputs f(x) of N inputs (N x n[L] into F), through the batch b. */
 int ntk_net_eval(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *F);
 

@@ -162,6 +162,26 @@ static void test_step_is_gradient_descent(void)
     ntk_net_free(net);
 }
 
+/* ntk_net_loss is 1/(2N) sum (f - y)^2 of the outputs ntk_net_eval gives, and the loss
+ * the gradient step reports before it moves. */
+static void test_loss(void)
+{
+    ntk_net *net = ntk_net_alloc(3, widths, 0.1, ntk_nonlin_find("relu"));
+    ntk_batch *b = ntk_batch_alloc(net, NIN);
+    CHECK_OK(ntk_net_init(net, 9));
+    double F[NIN], expect = 0.0, loss, lstep;
+    CHECK_OK(ntk_net_eval(net, b, X, NIN, F));
+    for (size_t i = 0; i < NIN; i++) expect += (F[i] - Y[i]) * (F[i] - Y[i]);
+    expect /= 2.0 * NIN;
+    CHECK_OK(ntk_net_loss(net, b, X, Y, NIN, &loss));
+    CHECK_CLOSE(loss, expect, 1e-14, 0);
+    CHECK_OK(ntk_net_gd_step(net, b, X, Y, NIN, 0.1, &lstep));
+    CHECK_CLOSE(lstep, loss, 1e-15, 0);
+    CU_ASSERT(ntk_net_loss(net, b, X, NULL, NIN, &loss) != 0); /* no targets */
+    ntk_batch_free(b);
+    ntk_net_free(net);
+}
+
 /* f after one step of lr eta: f - eta Theta (f - y) / N + O(eta^2). The remainder must
  * shrink 100-fold when eta shrinks 10-fold (second order), and at eta = 1e-5 be small
  * against the first-order change. */
@@ -209,5 +229,6 @@ void ntk_test_net(void)
     CU_add_test(s, "forward pass against per-input loops", test_forward);
     CU_add_test(s, "gradient against central differences, every nonlinearity", test_gradient_fd);
     CU_add_test(s, "fused gradient step is theta - lr grad", test_step_is_gradient_descent);
+    CU_add_test(s, "the cost 1/(2N) sum (f - y)^2", test_loss);
     CU_add_test(s, "one small step moves f by -lr Theta (f - y) / N", test_step_matches_ntk);
 }
