@@ -170,7 +170,7 @@ figures: $(EXP_NAMES)
 	  done; printf '  %-22s %-8s %8.1f   %s\n' "wall time" "" $$(awk "BEGIN{print $$(date +%s.%N) - $(MAKE_START)}") \
 	  "this make, build included (seconds above: the last run that did the work)"
 
-test: $(BIN)/test_ntk $(BIN)/ntk $(EXP_PROGS)
+test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
 	bash tests/check_paper.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 

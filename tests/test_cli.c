@@ -1,6 +1,6 @@
-/* test_cli.c - the `ntk` command, run as a user would: the built binary
- * $NTK_BIN/ntk (NTK_BIN defaults to "bin"), through system(), with stdout and stderr
- * captured in files. A valid call prints one line whose two numbers are
+/* test_cli.c - the `ntk` and `bench` commands, run as a user would: the built binaries
+ * $NTK_BIN/ntk and $NTK_BIN/bench (NTK_BIN defaults to "bin"), through system() from
+ * a scratch directory, with stdout and stderr captured in files. A valid call prints one line whose two numbers are
  * ntk_limit_pair's (%.17g reads back as the same double, so 1e-15 relative only
  * allows for nothing but that); help exits 0; every bad input exits 2 with exactly one
  * line on stderr and nothing on stdout. */
@@ -16,12 +16,15 @@
 #include "tmpdir.h"
 
 static char tmpdir[64];
-static char bin[1024];
+static char bin[1024], bench[1024]; /* absolute: the commands run in tmpdir */
 
 static int suite_init(void)
 {
     const char *dir = getenv("NTK_BIN");
-    snprintf(bin, sizeof bin, "%s/ntk", dir && *dir ? dir : "bin");
+    char abs[900];
+    if (!realpath(dir && *dir ? dir : "bin", abs)) snprintf(abs, sizeof abs, "%s", "bin");
+    snprintf(bin, sizeof bin, "%s/ntk", abs);
+    snprintf(bench, sizeof bench, "%s/bench", abs);
     return ntk_tmpdir_make(tmpdir, sizeof tmpdir, "cli");
 }
 
@@ -58,17 +61,19 @@ typedef struct {
     char err[2048]; /* stderr */
 } run_result;
 
-/* Run bin with the NULL-terminated arguments. */
-static void run(run_result *r, const char *const *args)
+/* Run prog with the NULL-terminated arguments, in tmpdir. */
+static void run_prog(run_result *r, const char *prog, const char *const *args)
 {
-    char cmd[4096] = "";
-    append_quoted(cmd, sizeof cmd, bin);
+    char cmd[4096] = "cd ";
+    append_quoted(cmd, sizeof cmd, tmpdir);
+    strncat(cmd, " && ", sizeof cmd - strlen(cmd) - 1);
+    append_quoted(cmd, sizeof cmd, prog);
     for (const char *const *a = args; *a; a++) {
         strncat(cmd, " ", sizeof cmd - strlen(cmd) - 1);
         append_quoted(cmd, sizeof cmd, *a);
     }
     char tail[256];
-    snprintf(tail, sizeof tail, " >%s/out 2>%s/err </dev/null", tmpdir, tmpdir);
+    snprintf(tail, sizeof tail, " >out 2>err </dev/null");
     strncat(cmd, tail, sizeof cmd - strlen(cmd) - 1);
     int st = system(cmd);
     r->status = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -78,6 +83,8 @@ static void run(run_result *r, const char *const *args)
     snprintf(path, sizeof path, "%s/err", tmpdir);
     read_file(path, r->err, sizeof r->err);
 }
+
+static void run(run_result *r, const char *const *args) { run_prog(r, bin, args); }
 
 static size_t count_lines(const char *s)
 {
@@ -228,6 +235,44 @@ static void test_bad_inputs(void)
     }
 }
 
+/* bench, quick, one cheap case: the reference GEMM rows and that case's row, each with
+ * a ratio and a verdict; only= writes no data file. Its timings are not checked
+ * (make bench is where speed is judged). */
+static void test_bench(void)
+{
+    if (access(bench, X_OK) != 0) {
+        printf("\n    %s is not an executable: build it first (make), or set NTK_BIN", bench);
+        CU_FAIL("the bench binary is missing");
+        return;
+    }
+    run_result r;
+    const char *ok[] = {"quick", "only=relu", NULL};
+    run_prog(&r, bench, ok);
+    CU_ASSERT(r.status == 0);
+    CU_ASSERT(r.err[0] == '\0');
+    CU_ASSERT(strstr(r.out, "dgemm-2048") != NULL && strstr(r.out, "sgemm-2048") != NULL);
+    const char *row = strstr(r.out, "relu-gram-512-d5");
+    CU_ASSERT(row != NULL && strstr(row, "ratio") != NULL && strstr(row, "target") != NULL);
+    CU_ASSERT(strstr(r.out, "train-") == NULL && strstr(r.out, "entk-") == NULL);
+    char path[128];
+    snprintf(path, sizeof path, "%s/data", tmpdir);
+    CU_ASSERT(access(path, F_OK) != 0); /* nothing written */
+    static const struct {
+        const char *args[3];
+        const char *culprit; /* the message names it */
+    } bad[] = {{{"quick", "onyl=relu", NULL}, "onyl=relu"},
+               {{"fig1", "--quick", NULL}, "--quick"},
+               {{"../fig1", NULL, NULL}, "../fig1"},
+               {{"fig1", "quick", NULL}, "quick"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        run_prog(&r, bench, bad[i].args);
+        CU_ASSERT(r.status == 2 && r.out[0] == '\0' && count_lines(r.err) == 1);
+        CU_ASSERT(strncmp(r.err, "bench: ", 7) == 0 && strstr(r.err, bad[i].culprit) != NULL);
+        if (r.status != 2)
+            printf("\n    bench case %zu: status %d, stderr '%s'", i, r.status, r.err);
+    }
+}
+
 void ntk_test_cli(void)
 {
     CU_pSuite s = CU_add_suite("cli", suite_init, suite_clean);
@@ -236,4 +281,6 @@ void ntk_test_cli(void)
     CU_add_test(s, "--help and kernel --help: exit 0, on stdout", test_help);
     CU_add_test(s, "bad inputs: exit 2, one line on stderr, nothing on stdout",
                 test_bad_inputs);
+    CU_add_test(s, "bench quick only=relu: GEMM and relu rows, no data file; bad arguments exit 2",
+                test_bench);
 }

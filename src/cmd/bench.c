@@ -367,6 +367,15 @@ int main(int argc, char **argv)
         else
             break;
     }
+    /* the rest are experiment names: a word, not an option, a setting or a path */
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (!*a || a[0] == '-' || strpbrk(a, "=/ ") || strcmp(a, "quick") == 0) {
+            fprintf(stderr, "bench: '%s' is not an experiment name (usage: bench [quick] "
+                    "[only=PREFIX] [EXPERIMENT ...], options first)\n", a);
+            return 2;
+        }
+    }
     ntk_install_gsl_handler();
     printf("bench: libntk %s, %d BLAS thread(s)%s\n", ntk_revision(), openblas_get_num_threads(),
            quick ? ", quick" : "");
