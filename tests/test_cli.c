@@ -1,9 +1,9 @@
 /* test_cli.c - the `ntk` and `bench` commands, run as a user would: the built binaries
  * $NTK_BIN/ntk and $NTK_BIN/bench (NTK_BIN defaults to "bin"), through system() from
- * a scratch directory, with stdout and stderr captured in files. A valid call prints one line whose two numbers are
- * ntk_limit_pair's (%.17g reads back as the same double, so 1e-15 relative only
- * allows for nothing but that); help exits 0; every bad input exits 2 with exactly one
- * line on stderr and nothing on stdout. */
+ * a scratch directory, with stdout and stderr captured in files. A valid ntk call
+ * prints one line whose two numbers are ntk_limit_pair's (%.17g reads back as the same
+ * double, so 1e-15 relative only allows for nothing but that); help exits 0; every bad
+ * input exits 2 with exactly one line on stderr and nothing on stdout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +72,7 @@ static void run_prog(run_result *r, const char *prog, const char *const *args)
         strncat(cmd, " ", sizeof cmd - strlen(cmd) - 1);
         append_quoted(cmd, sizeof cmd, *a);
     }
-    char tail[256];
-    snprintf(tail, sizeof tail, " >out 2>err </dev/null");
-    strncat(cmd, tail, sizeof cmd - strlen(cmd) - 1);
+    strncat(cmd, " >out 2>err </dev/null", sizeof cmd - strlen(cmd) - 1);
     int st = system(cmd);
     r->status = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     char path[128];
@@ -93,13 +91,16 @@ static size_t count_lines(const char *s)
     return n;
 }
 
-static void test_binary_exists(void)
+/* Whether prog is built; a test failure saying how to build it if not. */
+static int built(const char *prog)
 {
-    if (access(bin, X_OK) != 0) {
-        printf("\n    %s is not an executable: build it first (make), or set NTK_BIN", bin);
-        CU_FAIL("the ntk binary is missing");
-    }
+    if (access(prog, X_OK) == 0) return 1;
+    printf("\n    %s is not an executable: build it first (make), or set NTK_BIN", prog);
+    CU_FAIL("a binary is missing");
+    return 0;
 }
+
+static void test_binary_exists(void) { built(bin); }
 
 /* One valid call against the library. */
 static void check_valid(const char *const *args, const char *name, size_t L, double beta,
@@ -240,11 +241,7 @@ static void test_bad_inputs(void)
  * (make bench is where speed is judged). */
 static void test_bench(void)
 {
-    if (access(bench, X_OK) != 0) {
-        printf("\n    %s is not an executable: build it first (make), or set NTK_BIN", bench);
-        CU_FAIL("the bench binary is missing");
-        return;
-    }
+    if (!built(bench)) return;
     run_result r;
     const char *ok[] = {"quick", "only=relu", NULL};
     run_prog(&r, bench, ok);

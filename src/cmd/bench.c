@@ -147,7 +147,8 @@ static void ref_dgemm(void)
 
 static double ref_flops(void) { return 2.0 * (double)ref.n * (double)ref.n * (double)ref.n; }
 
-static double gemm_rates(size_t n, double *srate)
+/* The dgemm and sgemm rows: n x n products, the median of 5 after a warm-up. */
+static void gemm_rates(size_t n)
 {
     ref.n = n;
     ref.A = need(malloc(3 * n * n * sizeof *ref.A), "dgemm");
@@ -162,14 +163,12 @@ static double gemm_rates(size_t n, double *srate)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n,
                             1.0f, S, (int)n, S + n * n, (int)n, 0.0f, S + 2 * n * n, (int)n));
     free(S);
-    double flops = ref_flops(), drate = flops / td;
-    *srate = flops / ts;
+    double flops = ref_flops(), drate = flops / td, srate = flops / ts;
     char buf[64];
     snprintf(buf, sizeof buf, "%.1f GFLOP/s", drate / 1e9);
     add_row("dgemm-2048", td, td, 1.0, buf);
-    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.2fx dgemm)", *srate / 1e9, *srate / drate);
+    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.2fx dgemm)", srate / 1e9, srate / drate);
     add_row("sgemm-2048", ts, flops / drate, 1.0, buf);
-    return drate;
 }
 
 /* ---- inputs ---- */
@@ -379,8 +378,7 @@ int main(int argc, char **argv)
     ntk_install_gsl_handler();
     printf("bench: libntk %s, %d BLAS thread(s)%s\n", ntk_revision(), openblas_get_num_threads(),
            quick ? ", quick" : "");
-    double srate;
-    gemm_rates(2048, &srate);
+    gemm_rates(2048);
     bench_train("train-fig3-w1000", 784, 5, 1000, 512, 7);
     bench_train("train-fig3-w4000", 784, 5, 4000, 512, 5);
     bench_train("train-fig1-w10000", 2, 4, 10000, 100, 5);
