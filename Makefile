@@ -30,15 +30,21 @@ CC ?= gcc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP $(SANFLAGS)
-CPPFLAGS += -I$(BUILD)
+CPPFLAGS += -I$(BUILD) -Isrc/libntk -Isrc/harness
 LDFLAGS += $(SANFLAGS)
 # GSL is linked statically so that Debian's libgsl.so cannot pull in libgslcblas:
 # every CBLAS call, GSL's own included, resolves to OpenBLAS.
 LDLIBS := -Wl,-Bstatic -lgsl -Wl,-Bdynamic -lopenblas -lz -lm
 
-LIB_SRC := $(wildcard src/*.c)
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/src/%.o)
+# src/libntk: the mathematics (libntk.a); src/harness: profiles, runs, data files and
+# progress (libharness.a, on top of libntk); src/cmd: the ntk and bench commands;
+# src/tools: the build scripts; experiments/NAME: the experiment programs.
+LIB_SRC := $(wildcard src/libntk/*.c)
+LIB_OBJ := $(LIB_SRC:src/libntk/%.c=$(BUILD)/libntk/%.o)
 LIB := $(BUILD)/libntk.a
+HARNESS_SRC := $(wildcard src/harness/*.c)
+HARNESS_OBJ := $(HARNESS_SRC:src/harness/%.c=$(BUILD)/harness/%.o)
+HARNESS := $(BUILD)/libharness.a
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK := build/.deps-ok
@@ -92,40 +98,45 @@ $(DEPS_OK): src/tools/deps.sh
 
 # The source revision, rewritten only when it changes so nothing rebuilds needlessly.
 REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-$(BUILD)/revision.h: FORCE | $(BUILD)/src
+$(BUILD)/revision.h: FORCE | $(BUILD)/harness
 	@echo '#define NTK_REVISION "$(REVISION)"' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/src $(BUILD)/tests $(BUILD)/cmd $(BIN):
+$(BUILD)/libntk $(BUILD)/harness $(BUILD)/tests $(BUILD)/cmd $(BIN):
 	@mkdir -p $@
 
-$(BUILD)/src/output.o: $(BUILD)/revision.h
-$(BUILD)/src/%.o: src/%.c | $(BUILD)/src $(DEPS_OK)
+$(BUILD)/harness/output.o: $(BUILD)/revision.h
+$(BUILD)/libntk/%.o: src/libntk/%.c | $(BUILD)/libntk $(DEPS_OK)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/harness/%.o: src/harness/%.c | $(BUILD)/harness $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-lib: $(LIB)
+lib: $(LIB) $(HARNESS)
 $(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(HARNESS): $(HARNESS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BIN)/ntk: $(BUILD)/cmd/ntk.o $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
-$(BIN)/test_ntk: $(TEST_OBJ) $(LIB) | $(BIN)
-	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) -lcunit $(LDLIBS) -o $@
+$(BIN)/test_ntk: $(TEST_OBJ) $(HARNESS) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $(TEST_OBJ) $(HARNESS) $(LIB) -lcunit $(LDLIBS) -o $@
 
 # Experiment programs: experiments/DIR/main.c -> $(BIN)/DIR
 $(BUILD)/exp/%.o: experiments/%/main.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) -c $< -o $@
-$(BIN)/%: $(BUILD)/exp/%.o $(LIB) | $(BIN)
-	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(BIN)/%: $(BUILD)/exp/%.o $(HARNESS) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 
 # One experiment: its runs, summary and figures (src/tools/experiment.mk), timed. The
 # time of the last run that did work stays in build/timings/PROFILE/NAME (read by `make
@@ -180,11 +191,11 @@ test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
 .PHONY: bench
 bench: $(BIN)/bench
 	OPENBLAS_NUM_THREADS=$${BLAS_THREADS:-$$(nproc)} $(BIN)/bench $(EXP_NAMES)
-$(BIN)/bench: $(BUILD)/cmd/bench.o $(LIB) | $(BIN)
-	$(CC) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+$(BIN)/bench: $(BUILD)/cmd/bench.o $(HARNESS) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 -include $(BUILD)/cmd/bench.d
 
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cmd/ntk.d $(wildcard $(BUILD)/exp/*.d)
+-include $(LIB_OBJ:.o=.d) $(HARNESS_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cmd/ntk.d $(wildcard $(BUILD)/exp/*.d)

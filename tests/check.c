@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "../src/error.h"
+#include "error.h"
 
 static int close_enough(double a, double e, double rtol, double atol)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/error.h"
+#include "error.h"
 #include "check.h"
 
 int main(void)

@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_blas.h>
 
-#include "../src/blas.h"
+#include "blas.h"
 #include "check.h"
 
 static int found_gslcblas;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/checkpoint.h"
-#include "../src/error.h"
+#include "checkpoint.h"
+#include "error.h"
 #include "check.h"
 #include "tmpdir.h"
 

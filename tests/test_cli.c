@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../src/error.h"
-#include "../src/limit.h"
+#include "error.h"
+#include "limit.h"
 #include "check.h"
 #include "tmpdir.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/data.h"
-#include "../src/error.h"
+#include "data.h"
+#include "error.h"
 #include "check.h"
 
 static void test_circle(void)

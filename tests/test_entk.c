@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/data.h"
-#include "../src/entk.h"
-#include "../src/limit.h"
-#include "../src/net.h"
+#include "data.h"
+#include "entk.h"
+#include "limit.h"
+#include "net.h"
 #include "check.h"
 
 /* The Jacobian row df(x)/dtheta, via the gradient of C = 1/2 (f(x) - y)^2 with

@@ -17,9 +17,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
-#include "../src/gauss2.h"
-#include "../src/limit.h"
-#include "../src/nonlin.h"
+#include "gauss2.h"
+#include "limit.h"
+#include "nonlin.h"
 #include "check.h"
 
 #define QTOL 1e-10

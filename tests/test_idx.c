@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "../src/error.h"
-#include "../src/idx.h"
+#include "error.h"
+#include "idx.h"
 #include "check.h"
 #include "tmpdir.h"
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/data.h"
-#include "../src/error.h"
-#include "../src/kla.h"
-#include "../src/limit.h"
+#include "data.h"
+#include "error.h"
+#include "kla.h"
+#include "limit.h"
 #include "check.h"
 
 /* A symmetric positive definite matrix with a known spectrum: Q diag(lam) Q^T with Q

@@ -23,9 +23,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
 
-#include "../src/error.h"
-#include "../src/gauss2.h"
-#include "../src/limit.h"
+#include "error.h"
+#include "gauss2.h"
+#include "limit.h"
 #include "check.h"
 
 #define EPSREL 1e-12 /* asked of ntk_gauss2_expect below */

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/entk.h"
-#include "../src/error.h"
-#include "../src/net.h"
+#include "entk.h"
+#include "error.h"
+#include "net.h"
 #include "check.h"
 
 /* A small net n = 3 -> 5 -> 4 -> 1 (depth 3) on 4 inputs; "high-entropy" inputs. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/nonlin.h"
+#include "nonlin.h"
 #include "check.h"
 
 static void test_lookup(void)

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/error.h"
-#include "../src/output.h"
-#include "../src/progress.h"
+#include "error.h"
+#include "output.h"
+#include "progress.h"
 #include "check.h"
 #include "tmpdir.h"
 

@@ -1,8 +1,8 @@
 /* test_params.c - profiles and command-line parameters of the experiments. */
 #include <string.h>
 
-#include "../src/error.h"
-#include "../src/params.h"
+#include "error.h"
+#include "params.h"
 #include "check.h"
 
 static const ntk_param_def defs[] = {

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/data.h"
-#include "../src/error.h"
-#include "../src/kla.h"
-#include "../src/limit.h"
-#include "../src/nonlin.h"
-#include "../src/rf.h"
+#include "data.h"
+#include "error.h"
+#include "kla.h"
+#include "limit.h"
+#include "nonlin.h"
+#include "rf.h"
 #include "check.h"
 
 /* K: the relu NNGP Sigma(3) (beta 0.1) on M points of the unit circle. */

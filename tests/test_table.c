@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/error.h"
-#include "../src/output.h"
-#include "../src/stats.h"
-#include "../src/table.h"
+#include "error.h"
+#include "output.h"
+#include "stats.h"
+#include "table.h"
 #include "check.h"
 #include "tmpdir.h"
 

@@ -32,13 +32,13 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "../blas.h"
-#include "../entk.h"
-#include "../error.h"
-#include "../limit.h"
-#include "../net.h"
-#include "../output.h"
-#include "../progress.h"
+#include "blas.h"
+#include "entk.h"
+#include "error.h"
+#include "limit.h"
+#include "net.h"
+#include "output.h"
+#include "progress.h"
 
 #define MAX_ROWS 32
 #define MAX_NOTES 32

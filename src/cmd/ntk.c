@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../error.h"
-#include "../limit.h"
-#include "../nonlin.h"
+#include "error.h"
+#include "limit.h"
+#include "nonlin.h"
 
 #define EXIT_USAGE 2
 #define MAX_DEPTH 100000
