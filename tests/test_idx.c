@@ -385,7 +385,7 @@ static void test_mnist(void)
     char images[256];
     snprintf(images, sizeof images, "%s", in_dir("t10k-images-idx3-ubyte.gz"));
     char labels[256];
-    CHECK_OK(ntk_mnist_labels_path(images, labels, sizeof labels));
+    CHECK_OK(ntk_idx_mnist_labels_path(images, labels, sizeof labels));
     CU_ASSERT(strcmp(labels, in_dir("t10k-labels-idx1-ubyte.gz")) == 0);
     CHECK_OK(ntk_idx_write(images, NTK_IDX_UBYTE, 3, di, pix, 1));
     CHECK_OK(ntk_idx_write(labels, NTK_IDX_UBYTE, 1, dl, lab, 0));
@@ -393,7 +393,7 @@ static void test_mnist(void)
     double *X = NULL;
     int *y = NULL;
     size_t count = 0, dim = 0;
-    CHECK_OK(ntk_mnist_load(images, labels, &X, &y, &count, &dim));
+    CHECK_OK(ntk_idx_mnist_load(images, labels, &X, &y, &count, &dim));
     CU_ASSERT_FATAL(X != NULL && y != NULL);
     CU_ASSERT(count == 5 && dim == 12);
     int exact = 1;
@@ -417,14 +417,14 @@ static void test_mnist(void)
         CHECK_OK(ntk_idx_write(other, bad[i].type, bad[i].ndim, bad[i].dims, bad[i].v, 0));
         X = (double *)1;
         y = (int *)1;
-        int status = bad[i].as_images ? ntk_mnist_load(other, labels, &X, &y, &count, &dim)
-                                      : ntk_mnist_load(images, other, &X, &y, &count, &dim);
+        int status = bad[i].as_images ? ntk_idx_mnist_load(other, labels, &X, &y, &count, &dim)
+                                      : ntk_idx_mnist_load(images, other, &X, &y, &count, &dim);
         CU_ASSERT(status != 0 && strstr(ntk_last_error(), bad[i].kw) != NULL);
         CU_ASSERT(X == NULL && y == NULL && count == 0);
     }
-    CU_ASSERT(ntk_mnist_load(images, in_dir("missing"), &X, &y, &count, &dim) != 0);
+    CU_ASSERT(ntk_idx_mnist_load(images, in_dir("missing"), &X, &y, &count, &dim) != 0);
     CU_ASSERT(X == NULL && y == NULL);
-    CU_ASSERT(ntk_mnist_load(images, labels, NULL, &y, &count, &dim) != 0);
+    CU_ASSERT(ntk_idx_mnist_load(images, labels, NULL, &y, &count, &dim) != 0);
 }
 
 static void test_labels_path(void)
@@ -438,21 +438,21 @@ static void test_labels_path(void)
     char buf[64];
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         memset(buf, 'x', sizeof buf);
-        CHECK_OK(ntk_mnist_labels_path(ok[i].in, buf, sizeof buf));
+        CHECK_OK(ntk_idx_mnist_labels_path(ok[i].in, buf, sizeof buf));
         CU_ASSERT_STRING_EQUAL(buf, ok[i].out);
     }
     /* The part must be in the last component. */
-    CU_ASSERT(ntk_mnist_labels_path("images-idx3/train.gz", buf, sizeof buf) != 0);
-    CU_ASSERT(ntk_mnist_labels_path("train-images.gz", buf, sizeof buf) != 0);
-    CU_ASSERT(ntk_mnist_labels_path("", buf, sizeof buf) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path("images-idx3/train.gz", buf, sizeof buf) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path("train-images.gz", buf, sizeof buf) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path("", buf, sizeof buf) != 0);
     /* Exactly large enough, and one byte short. */
     const char *in = "train-images-idx3-ubyte";
-    CHECK_OK(ntk_mnist_labels_path(in, buf, strlen(in) + 1));
+    CHECK_OK(ntk_idx_mnist_labels_path(in, buf, strlen(in) + 1));
     CU_ASSERT_STRING_EQUAL(buf, "train-labels-idx1-ubyte");
-    CU_ASSERT(ntk_mnist_labels_path(in, buf, strlen(in)) != 0);
-    CU_ASSERT(ntk_mnist_labels_path(in, buf, 0) != 0);
-    CU_ASSERT(ntk_mnist_labels_path(NULL, buf, sizeof buf) != 0);
-    CU_ASSERT(ntk_mnist_labels_path(in, NULL, 10) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path(in, buf, strlen(in)) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path(in, buf, 0) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path(NULL, buf, sizeof buf) != 0);
+    CU_ASSERT(ntk_idx_mnist_labels_path(in, NULL, 10) != 0);
 }
 
 void ntk_test_idx(void)

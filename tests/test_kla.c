@@ -21,7 +21,7 @@ static void make_spd(double *A, double *Q)
     double S[N * N], ev[N];
     for (int i = 0; i < N; i++)
         for (int j = 0; j <= i; j++) S[i * N + j] = S[j * N + i] = sin(1.0 + 3.1 * i + 1.7 * j * j);
-    ntk_eig_sym(N, S, ev, Q); /* rows of Q: an orthonormal basis */
+    ntk_kla_eig_sym(N, S, ev, Q); /* rows of Q: an orthonormal basis */
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
             double s = 0.0;
@@ -34,7 +34,7 @@ static void test_eig_sym(void)
 {
     double A[N * N], Q[N * N], ev[N], V[N * N];
     make_spd(A, Q);
-    CHECK_OK(ntk_eig_sym(N, A, ev, V));
+    CHECK_OK(ntk_kla_eig_sym(N, A, ev, V));
     CHECK_ARRAY(ev, lam_true, N, 1e-13, 1e-14, "eigenvalues of Q diag(lam) Q^T");
     for (int k = 0; k < N; k++) { /* A v = lam v, |v| = 1 */
         double r = 0.0, nv = 0.0;
@@ -48,7 +48,7 @@ static void test_eig_sym(void)
         CHECK_CLOSE(nv, 1.0, 1e-14, 0);
     }
     double bad[4] = {1, NAN, NAN, 1};
-    CU_ASSERT(ntk_eig_sym(2, bad, ev, V) == GSL_EINVAL);
+    CU_ASSERT(ntk_kla_eig_sym(2, bad, ev, V) == GSL_EINVAL);
 }
 
 /* The residual test |A v - lam v| <= tol lam_1 bounds the eigenvalue error by
@@ -58,13 +58,13 @@ static void test_power_vs_eig(void)
     double A[N * N], Q[N * N], ev[N], V[N * N], pev[3], pv[3 * N];
     size_t it[3];
     make_spd(A, Q);
-    CHECK_OK(ntk_eig_sym(N, A, ev, V));
-    CHECK_OK(ntk_power_top(N, A, 3, 1e-12, 100000, 9, pev, pv, it));
+    CHECK_OK(ntk_kla_eig_sym(N, A, ev, V));
+    CHECK_OK(ntk_kla_power_top(N, A, 3, 1e-12, 100000, 9, pev, pv, it));
     printf("\n    power iterations: %zu, %zu, %zu", it[0], it[1], it[2]);
     CHECK_ARRAY(pev, ev, 3, 1e-11, 0, "power iteration eigenvalues vs eigensolve");
     CHECK_ARRAY(pv, V, 3 * N, 0, 5e-11, "power iteration eigenvectors vs eigensolve");
-    CU_ASSERT(ntk_power_top(N, A, 3, 1e-14, 3, 9, pev, pv, it) == GSL_EMAXITER);
-    CU_ASSERT(ntk_power_top(N, A, 0, 1e-12, 10, 9, pev, pv, it) == GSL_EINVAL);
+    CU_ASSERT(ntk_kla_power_top(N, A, 3, 1e-14, 3, 9, pev, pv, it) == GSL_EMAXITER);
+    CU_ASSERT(ntk_kla_power_top(N, A, 0, 1e-12, 10, 9, pev, pv, it) == GSL_EINVAL);
 }
 
 /* Training set: 4 points of the unit circle, targets; test points: the same 4 and 3
@@ -90,7 +90,7 @@ static void test_gp_limit(void)
 {
     double TXX[NT * NT], SXX[NT * NT], TxX[MT * NT], SxX[MT * NT], sxx[MT], mean[MT], var[MT];
     kernels(TXX, SXX, TxX, SxX, sxx);
-    CHECK_OK(ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var));
+    CHECK_OK(ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var));
     /* on the training points: mean = targets, variance 0 (to rounding of Theta^-1) */
     CHECK_ARRAY(mean, y_train, NT, 1e-10, 1e-12, "limiting mean on the training points");
     double zero[NT] = {0};
@@ -98,10 +98,10 @@ static void test_gp_limit(void)
     for (int i = NT; i < MT; i++) CU_ASSERT(var[i] > 1e-6 && var[i] < sxx[i]);
     /* finite t: A_t -> Theta^-1 as t -> infinity, A_t ~ (t/N) I as t -> 0 */
     double m2[MT], v2[MT];
-    CHECK_OK(ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, 1e9, m2, v2));
+    CHECK_OK(ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, 1e9, m2, v2));
     CHECK_ARRAY(m2, mean, MT, 1e-9, 1e-12, "mean at t = 1e9 vs t = infinity");
     const double t = 1e-6;
-    CHECK_OK(ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, t, m2, v2));
+    CHECK_OK(ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, t, m2, v2));
     double pred[MT];
     for (int i = 0; i < MT; i++) {
         pred[i] = 0.0;
@@ -110,12 +110,12 @@ static void test_gp_limit(void)
     CHECK_ARRAY(m2, pred, MT, 1e-5, 1e-15, "mean at t = 1e-6 vs (t/N) Theta_x y");
     CHECK_ARRAY(v2, sxx, MT, 1e-5, 0, "variance at t = 1e-6 vs Sigma(x,x)");
     /* on the data the finite-t mean is kernel gradient descent from f0 = 0 */
-    ntk_kgd *k = ntk_kgd_alloc(NT, TXX);
+    ntk_kla_kgd *k = ntk_kla_kgd_alloc(NT, TXX);
     double zero0[NT] = {0}, ft[NT];
-    CHECK_OK(ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, 3.7, m2, v2));
-    CHECK_OK(ntk_kgd_solve(k, zero0, y_train, 3.7, ft));
+    CHECK_OK(ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, 3.7, m2, v2));
+    CHECK_OK(ntk_kla_kgd_solve(k, zero0, y_train, 3.7, ft));
     CHECK_ARRAY(m2, ft, NT, 1e-12, 1e-14, "finite-t mean on data vs kernel gradient descent");
-    ntk_kgd_free(k);
+    ntk_kla_kgd_free(k);
 }
 
 static void test_gp_not_pd(void)
@@ -126,15 +126,15 @@ static void test_gp_not_pd(void)
     for (int j = 0; j < NT; j++) { TXX[1 * NT + j] = TXX[0 * NT + j]; TXX[j * NT + 1] = TXX[j * NT + 0]; }
     TXX[1 * NT + 1] = TXX[0];
     for (int i = 0; i < MT; i++) mean[i] = var[i] = 12345.0;
-    int st = ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var);
+    int st = ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var);
     CU_ASSERT(st == GSL_EDOM);
     CU_ASSERT(strstr(ntk_last_error(), "not positive definite") != NULL);
     for (int i = 0; i < MT; i++) CU_ASSERT(mean[i] == 12345.0 && var[i] == 12345.0);
     double nanT[NT * NT];
     memcpy(nanT, TXX, sizeof nanT);
     nanT[5] = NAN;
-    CU_ASSERT(ntk_gp_limit(NT, nanT, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var) != 0);
-    CU_ASSERT(ntk_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, -1.0, mean, var) == GSL_EINVAL);
+    CU_ASSERT(ntk_kla_gp_limit(NT, nanT, SXX, y_train, MT, TxX, SxX, sxx, INFINITY, mean, var) != 0);
+    CU_ASSERT(ntk_kla_gp_limit(NT, TXX, SXX, y_train, MT, TxX, SxX, sxx, -1.0, mean, var) == GSL_EINVAL);
 }
 
 /* f_t = f* + exp(-t K/N)(f0 - f*): f_0 = f0, and df/dt = -(K/N)(f_t - f*) checked by a
@@ -144,14 +144,14 @@ static void test_kgd(void)
     double A[N * N], Q[N * N], f0[N], fs[N], ft[N], fp[N], fm[N];
     make_spd(A, Q);
     for (int i = 0; i < N; i++) { f0[i] = cos(0.7 * i); fs[i] = sin(0.3 * i + 1.0); }
-    ntk_kgd *k = ntk_kgd_alloc(N, A);
+    ntk_kla_kgd *k = ntk_kla_kgd_alloc(N, A);
     CU_ASSERT_FATAL(k != NULL);
-    CHECK_OK(ntk_kgd_solve(k, f0, fs, 0.0, ft));
+    CHECK_OK(ntk_kla_kgd_solve(k, f0, fs, 0.0, ft));
     CHECK_ARRAY(ft, f0, N, 1e-13, 1e-14, "f_t at t = 0");
     const double t = 2.5, h = 1e-5;
-    CHECK_OK(ntk_kgd_solve(k, f0, fs, t, ft));
-    CHECK_OK(ntk_kgd_solve(k, f0, fs, t + h, fp));
-    CHECK_OK(ntk_kgd_solve(k, f0, fs, t - h, fm));
+    CHECK_OK(ntk_kla_kgd_solve(k, f0, fs, t, ft));
+    CHECK_OK(ntk_kla_kgd_solve(k, f0, fs, t + h, fp));
+    CHECK_OK(ntk_kla_kgd_solve(k, f0, fs, t - h, fm));
     double d[N], rhs[N];
     for (int i = 0; i < N; i++) {
         d[i] = (fp[i] - fm[i]) / (2 * h);
@@ -159,11 +159,11 @@ static void test_kgd(void)
         for (int j = 0; j < N; j++) rhs[i] -= A[i * N + j] / N * (ft[j] - fs[j]);
     }
     CHECK_ARRAY(d, rhs, N, 1e-6, 1e-9, "d f_t / dt vs -(K/N)(f_t - f*)");
-    CHECK_OK(ntk_kgd_solve(k, f0, fs, 1e6, ft));
+    CHECK_OK(ntk_kla_kgd_solve(k, f0, fs, 1e6, ft));
     CHECK_ARRAY(ft, fs, N, 1e-10, 1e-12, "f_t at t = 1e6 reaches f*");
-    CU_ASSERT(ntk_kgd_solve(k, f0, fs, -1.0, ft) == GSL_EINVAL);
-    ntk_kgd_free(k);
-    ntk_kgd_free(NULL);
+    CU_ASSERT(ntk_kla_kgd_solve(k, f0, fs, -1.0, ft) == GSL_EINVAL);
+    ntk_kla_kgd_free(k);
+    ntk_kla_kgd_free(NULL);
 }
 
 void ntk_test_kla(void)

@@ -301,11 +301,11 @@ static void test_durations(void)
     };
     char buf[32];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-        CU_ASSERT_STRING_EQUAL(ntk_format_duration(cases[i].s, buf, sizeof buf), cases[i].text);
+        CU_ASSERT_STRING_EQUAL(ntk_progress_format_duration(cases[i].s, buf, sizeof buf), cases[i].text);
     char small[4] = "zzz";
-    ntk_format_duration(3720.0, small, sizeof small);
+    ntk_progress_format_duration(3720.0, small, sizeof small);
     CU_ASSERT_STRING_EQUAL(small, "1h0");
-    CU_ASSERT(ntk_now() > 0.0 && ntk_now() >= ntk_now() - 1.0);
+    CU_ASSERT(ntk_progress_now() > 0.0 && ntk_progress_now() >= ntk_progress_now() - 1.0);
 }
 
 /* Progress lines, with stderr sent to a file for the duration. */
@@ -328,7 +328,7 @@ static void test_progress(void)
     int tty = p.tty, loud = !p.quiet;
     ntk_progress_update(&p, 10); /* too soon after the start: nothing */
     /* Pretend the run started 62.3 s ago and last printed 10 s ago. */
-    double now = ntk_now();
+    double now = ntk_progress_now();
     p.start = now - 62.3;
     p.last_print = now - 10.0;
     ntk_progress_update(&p, 420); /* 62.3 * 580 / 420 = 86.0 s left */
@@ -337,23 +337,23 @@ static void test_progress(void)
     /* The live line of a terminal, forced. */
     ntk_progress_start(&p, "live", 8);
     p.tty = 1;
-    p.last_print = ntk_now() - 1.0;
+    p.last_print = ntk_progress_now() - 1.0;
     ntk_progress_update(&p, 4);
     ntk_progress_end(&p);
 
     /* Odd totals do not crash. */
     ntk_progress_start(&p, "odd", 0);
-    p.last_print = ntk_now() - 10.0;
+    p.last_print = ntk_progress_now() - 10.0;
     ntk_progress_update(&p, 3);
     ntk_progress_start(&p, NULL, 5);
-    p.last_print = ntk_now() - 10.0;
+    p.last_print = ntk_progress_now() - 10.0;
     ntk_progress_update(&p, 7);
 
     /* NTK_QUIET=1: silence. */
     setenv("NTK_QUIET", "1", 1);
     ntk_progress_start(&p, "hushed", 1000);
     int hushed = p.quiet;
-    p.last_print = ntk_now() - 10.0;
+    p.last_print = ntk_progress_now() - 10.0;
     ntk_progress_update(&p, 500);
     ntk_progress_end(&p);
 

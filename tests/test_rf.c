@@ -128,7 +128,7 @@ static void test_kgd_closed_form(void)
     for (size_t m = 0; m < M; m++) f[m] = 0.1 * cos(1.7 * (double)m);
     for (size_t i = 0; i < N; i++) e0[i] = f[idx[i]] - y[i];
     for (size_t k = 0; k < steps; k++) CHECK_OK(ntk_rf_kgd_step(M, K, N, idx, y, lr, f, work, NULL));
-    CHECK_OK(ntk_eig_sym(N, KT, ev, V));
+    CHECK_OK(ntk_kla_eig_sym(N, KT, ev, V));
     for (size_t i = 0; i < N; i++) expect[i] = 0.0;
     for (size_t q = 0; q < N; q++) {
         double c = 0.0;

@@ -77,29 +77,29 @@ static void test_rejects(void)
 static void test_stats(void)
 {
     const double a[3] = {1, 2, 2}, b[3] = {1, 2, 4};
-    CHECK_CLOSE(ntk_rel_l2_dist(3, a, b), 2.0 / sqrt(21.0), 1e-15, 0);
+    CHECK_CLOSE(ntk_stats_rel_l2_dist(3, a, b), 2.0 / sqrt(21.0), 1e-15, 0);
     const double z[2] = {0, 0};
-    CU_ASSERT(isnan(ntk_rel_l2_dist(2, a, z)));
+    CU_ASSERT(isnan(ntk_stats_rel_l2_dist(2, a, z)));
     double m, s;
     const double x[4] = {2, 4, 4, 6};
-    ntk_mean_std(4, x, &m, &s);
+    ntk_stats_mean_std(4, x, &m, &s);
     CHECK_CLOSE(m, 4.0, 1e-15, 0);
     CHECK_CLOSE(s, sqrt(8.0 / 3.0), 1e-15, 0);
-    ntk_mean_std(1, x, &m, &s);
+    ntk_stats_mean_std(1, x, &m, &s);
     CU_ASSERT(m == 2.0 && s == 0.0);
     /* Phi^-1(0.9) = 1.2815515655446004 */
-    CHECK_CLOSE(ntk_normal_quantile(0.5, 4.0, 0.9), 0.5 + 2.0 * 1.2815515655446004, 1e-14, 0);
-    CHECK_CLOSE(ntk_normal_quantile(0.5, 4.0, 0.5), 0.5, 0, 1e-15);
-    CHECK_CLOSE(ntk_normal_quantile(0.5, -1e-18, 0.1), 0.5, 0, 0);
+    CHECK_CLOSE(ntk_stats_normal_quantile(0.5, 4.0, 0.9), 0.5 + 2.0 * 1.2815515655446004, 1e-14, 0);
+    CHECK_CLOSE(ntk_stats_normal_quantile(0.5, 4.0, 0.5), 0.5, 0, 1e-15);
+    CHECK_CLOSE(ntk_stats_normal_quantile(0.5, -1e-18, 0.1), 0.5, 0, 0);
     /* y = 3 x^-0.5 exactly */
     const double px[4] = {10, 100, 1000, 10000};
     double py[4], c;
     for (int i = 0; i < 4; i++) py[i] = 3.0 / sqrt(px[i]);
-    CHECK_CLOSE(ntk_loglog_slope(4, px, py, &c), -0.5, 1e-13, 0);
+    CHECK_CLOSE(ntk_stats_loglog_slope(4, px, py, &c), -0.5, 1e-13, 0);
     CHECK_CLOSE(c, log(3.0), 1e-13, 0);
-    CU_ASSERT(isnan(ntk_loglog_slope(1, px, py, NULL)));
+    CU_ASSERT(isnan(ntk_stats_loglog_slope(1, px, py, NULL)));
     py[2] = -1.0;
-    CU_ASSERT(isnan(ntk_loglog_slope(4, px, py, NULL)));
+    CU_ASSERT(isnan(ntk_stats_loglog_slope(4, px, py, NULL)));
 }
 
 static int setup(void) { return ntk_tmpdir_make(dir, sizeof dir, "table"); }

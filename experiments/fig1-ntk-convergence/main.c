@@ -197,20 +197,20 @@ static void summarize(const ntk_exp *e, const settings *s)
         ntk_exp_close(e, c);
         for (int ti = 0; ti < 2; ti++) {
             double sd_sum = 0.0, dm, ds, im, lm0, lmT;
-            for (size_t q = 0; q < S; q++) dist[q] = ntk_rel_l2_dist(M, CURVE(w, ti, q), lim);
+            for (size_t q = 0; q < S; q++) dist[q] = ntk_stats_rel_l2_dist(M, CURVE(w, ti, q), lim);
             for (size_t k = 0; k < M; k++) {
                 double sd;
                 for (size_t q = 0; q < S; q++) col[q] = CURVE(w, ti, q)[k];
-                ntk_mean_std(S, col, &mc[k], &sd);
+                ntk_stats_mean_std(S, col, &mc[k], &sd);
                 sd_sum += sd / (double)M;
             }
-            ntk_mean_std(S, dist, &dm, &ds);
-            ntk_mean_std(S, infl + w * S, &im, NULL);
-            ntk_mean_std(S, l0 + w * S, &lm0, NULL);
-            ntk_mean_std(S, lT + w * S, &lmT, NULL);
+            ntk_stats_mean_std(S, dist, &dm, &ds);
+            ntk_stats_mean_std(S, infl + w * S, &im, NULL);
+            ntk_stats_mean_std(S, l0 + w * S, &lm0, NULL);
+            ntk_stats_mean_std(S, lT + w * S, &lmT, NULL);
             double t = ti ? s->lr * (double)s->steps : 0.0;
             ntk_out_row(sum, 5, (double[]){(double)s->widths[w], t, dm, ds, ti ? im : 1.0});
-            ntk_out_row(spr, 6, (double[]){(double)s->widths[w], t, ntk_rel_l2_dist(M, mc, lim), sd_sum / limnorm, lm0, lmT});
+            ntk_out_row(spr, 6, (double[]){(double)s->widths[w], t, ntk_stats_rel_l2_dist(M, mc, lim), sd_sum / limnorm, lm0, lmT});
         }
     }
 #undef CURVE

@@ -273,8 +273,8 @@ static void write_band(const ntk_exp *e, const settings *s, const double *gamma,
 {
     const size_t M = (size_t)s->grid, N = s->npts;
     double lam[MAXPTS], vec[MAXPTS * MAXPTS], T = s->lr * (double)s->steps;
-    ntk_exp_ok(e, ntk_gp_limit(N, k->thX, k->sgX, s->targets, M, k->thG, k->sgG, k->sgxx, INFINITY, k->mean, k->var));
-    ntk_exp_ok(e, ntk_eig_sym(N, k->thX, lam, vec));
+    ntk_exp_ok(e, ntk_kla_gp_limit(N, k->thX, k->sgX, s->targets, M, k->thG, k->sgG, k->sgxx, INFINITY, k->mean, k->var));
+    ntk_exp_ok(e, ntk_kla_eig_sym(N, k->thX, lam, vec));
     ntk_out *o = ntk_exp_open(e, name);
     ntk_out_comment(o, "percentiles of f_inf(x) ~ N(mean, sd^2), x = (cos gamma, sin gamma), with %s", what);
     ntk_out_param(o, "lambda_min", "%.17g", lam[N - 1] / (double)N);
@@ -283,7 +283,7 @@ static void write_band(const ntk_exp *e, const settings *s, const double *gamma,
     ntk_out_columns(o, "gamma p10 p50 p90 sd");
     for (size_t i = 0; i < M; i++) {
         double row[5] = {gamma[i], 0, 0, 0, sqrt(k->var[i])};
-        for (int q = 0; q < 3; q++) row[1 + q] = ntk_normal_quantile(k->mean[i], k->var[i], levels[q]);
+        for (int q = 0; q < 3; q++) row[1 + q] = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[q]);
         ntk_out_row(o, 5, row);
     }
     ntk_exp_close(e, o);
@@ -299,8 +299,8 @@ static double inside(size_t S, size_t M, const double *F, const kernels *k, doub
     for (size_t q = 0; q < S; q++)
         for (size_t i = 0; i < M; i++) {
             if (!(sqrt(k->var[i]) > sd_floor)) continue;
-            double f = F[q * M + i], p10 = ntk_normal_quantile(k->mean[i], k->var[i], levels[0]);
-            double p90 = ntk_normal_quantile(k->mean[i], k->var[i], levels[2]);
+            double f = F[q * M + i], p10 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[0]);
+            double p90 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[2]);
             if (f < p10) lo++;
             else if (f > p90) hi++;
             else in++;
@@ -373,9 +373,9 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_comment(o, "relative L2 distances over the grid, width-ref network against the analytic limit:");
     ntk_out_comment(o, "Theta(x, X) and Sigma(x, X) (all M x N values), Sigma(x, x), the Gaussian's mean and sd");
     ntk_out_columns(o, "ref_width theta_rel_dist sigma_rel_dist sigma_xx_rel_dist mean_rel_dist sd_rel_dist");
-    ntk_out_row(o, 6, (double[]){(double)s->ref_width, ntk_rel_l2_dist(M * N, em.thG, an.thG),
-                                 ntk_rel_l2_dist(M * N, em.sgG, an.sgG), ntk_rel_l2_dist(M, em.sgxx, an.sgxx),
-                                 ntk_rel_l2_dist(M, em.mean, an.mean), ntk_rel_l2_dist(M, sd_em, sd_an)});
+    ntk_out_row(o, 6, (double[]){(double)s->ref_width, ntk_stats_rel_l2_dist(M * N, em.thG, an.thG),
+                                 ntk_stats_rel_l2_dist(M * N, em.sgG, an.sgG), ntk_stats_rel_l2_dist(M, em.sgxx, an.sgxx),
+                                 ntk_stats_rel_l2_dist(M, em.mean, an.mean), ntk_stats_rel_l2_dist(M, sd_em, sd_an)});
     ntk_exp_close(e, o);
 
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
@@ -421,14 +421,14 @@ static void summarize(const ntk_exp *e, const settings *s)
         double below, above, var_f = 0.0, var_lim = 0.0, col[S], sd, lm0, lmT, fsd;
         double frac = inside(S, M, F, &an, -1.0, &below, &above);
         for (size_t q = 0; q < S; q++) col[q] = inside(1, M, F + q * M, &an, -1.0, NULL, NULL);
-        ntk_mean_std(S, col, NULL, &fsd);
+        ntk_stats_mean_std(S, col, NULL, &fsd);
         for (size_t i = 0; i < M; i++) {
             for (size_t q = 0; q < S; q++) col[q] = F[q * M + i];
-            ntk_mean_std(S, col, NULL, &sd);
+            ntk_stats_mean_std(S, col, NULL, &sd);
             var_f += sd * sd, var_lim += an.var[i];
         }
-        ntk_mean_std(S, l0, &lm0, NULL);
-        ntk_mean_std(S, lT, &lmT, NULL);
+        ntk_stats_mean_std(S, l0, &lm0, NULL);
+        ntk_stats_mean_std(S, lT, &lmT, NULL);
         ntk_out_row(sum, 3, (double[]){(double)s->widths[w], frac, mean_abs_dev(S, M, F, an.mean)});
         ntk_out_row(det, 11, (double[]){(double)s->widths[w], below, above, fsd / sqrt((double)S),
                                         inside(S, M, F, &an, 1e-6 * sd_max, NULL, NULL),

@@ -64,7 +64,7 @@ typedef struct {
 static void read_settings(const ntk_exp *e, settings *s)
 {
     snprintf(s->mnist, sizeof s->mnist, "%s", ntk_exp_str(e, "mnist"));
-    if (ntk_mnist_labels_path(s->mnist, s->labels_path, sizeof s->labels_path))
+    if (ntk_idx_mnist_labels_path(s->mnist, s->labels_path, sizeof s->labels_path))
         ntk_exp_die(e, 2, "mnist=%s: %s", s->mnist, ntk_last_error());
     s->N = ntk_exp_long(e, "batch", 4, 100000);
     s->batch_seed = ntk_exp_long(e, "batch_seed", 0, 1L << 30);
@@ -89,7 +89,7 @@ static double *load_batch(const ntk_exp *e, const settings *s, int *labels, long
     double *all;
     int *lab;
     size_t count;
-    ntk_exp_ok(e, ntk_mnist_load(s->mnist, s->labels_path, &all, &lab, &count, dim));
+    ntk_exp_ok(e, ntk_idx_mnist_load(s->mnist, s->labels_path, &all, &lab, &count, dim));
     if ((size_t)s->N > count) ntk_exp_die(e, 1, "%s holds %zu images, fewer than batch=%ld", s->mnist, count, s->N);
     size_t *perm = malloc(count * sizeof *perm);
     double *X = malloc((size_t)s->N * *dim * sizeof *X);
@@ -123,8 +123,8 @@ static void kernel_pca(const ntk_exp *e, const settings *s, const double *K, pcs
     const size_t N = p->N;
     double *M = malloc(N * N * sizeof *M), *ev = malloc(N * sizeof *ev), *evec = malloc(N * N * sizeof *evec);
     for (size_t i = 0; i < N * N; i++) M[i] = K[i] / (double)N;
-    ntk_exp_ok(e, ntk_power_top(N, M, NPC, s->power_tol, 1000000, 7, p->lambda, p->f, p->iters));
-    ntk_exp_ok(e, ntk_eig_sym(N, M, ev, evec));
+    ntk_exp_ok(e, ntk_kla_power_top(N, M, NPC, s->power_tol, 1000000, 7, p->lambda, p->f, p->iters));
+    ntk_exp_ok(e, ntk_kla_eig_sym(N, M, ev, evec));
     p->gap_val = p->gap_vec = 0.0;
     for (size_t k = 0; k < NPC; k++) {
         double dm = 0.0, dp = 0.0;
@@ -287,7 +287,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     ntk_progress prog;
     ntk_progress_start(&prog, label, (double)(T - k0));
     int trust = 0;
-    double last_ckpt = ntk_now();
+    double last_ckpt = ntk_progress_now();
     for (size_t k = k0; k < T; k++) {
         if (k > k0 && !trust) ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
         ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, NULL));
@@ -297,9 +297,9 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
         split(N, fk, Y, f2, &rec[2 * k], &rec[2 * k + 1]);
         if (!isfinite(rec[2 * k]) || !isfinite(rec[2 * k + 1]))
             ntk_exp_die(e, 1, "%s: training diverged at step %zu (lr %g too large?)", e->run_id, k, s->lr);
-        if (s->checkpoint > 0 && ntk_now() - last_ckpt >= (double)s->checkpoint && k + 1 < T) {
+        if (s->checkpoint > 0 && ntk_progress_now() - last_ckpt >= (double)s->checkpoint && k + 1 < T) {
             ntk_exp_ok(e, ntk_checkpoint_save(ckpt, tag, net, k + 1, 2 * (k + 1), rec));
-            last_ckpt = ntk_now();
+            last_ckpt = ntk_progress_now();
         }
         ntk_progress_update(&prog, (double)(k + 1 - k0));
     }
@@ -357,7 +357,7 @@ static void summarize(const ntk_exp *e, const settings *s)
     for (size_t d = 0; d < s->neig; d++) {
         kernel_gram(e, s, 0, s->eig_depths[d], X, dim, K);
         for (size_t i = 0; i < N * N; i++) K[i] /= (double)N;
-        ntk_exp_ok(e, ntk_power_top(N, K, NPC, s->power_tol, 1000000, 7, eig + d * NPC, v, NULL));
+        ntk_exp_ok(e, ntk_kla_power_top(N, K, NPC, s->power_tol, 1000000, 7, eig + d * NPC, v, NULL));
     }
     ntk_out *o = ntk_exp_open(e, "eigenvalues.dat");
     ntk_out_comment(o, "top eigenvalues of Theta(L)/N (analytic limit, %s, beta %g) on the batch, by power iteration", s->sigma->name, s->beta);

@@ -72,9 +72,9 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
     /* the limit: closed form or quadrature, timed */
     ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
     /* a quadrature failure is recorded (error line, NaN limit), not fatal: the summary reports it */
-    double t0 = ntk_now();
+    double t0 = ntk_progress_now();
     int status = ntk_limit_cross(sig, (size_t)s->depth, s->beta, x0, 1, grid, M, 2, lw, NULL, lim);
-    double limit_secs = ntk_now() - t0;
+    double limit_secs = ntk_progress_now() - t0;
     char err[512] = "none";
     if (status) {
         snprintf(err, sizeof err, "%s", ntk_last_error());
@@ -93,14 +93,14 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
     snprintf(label, sizeof label, "%s %s seeds", e->name, sig->name);
     ntk_progress p;
     ntk_progress_start(&p, label, (double)S);
-    t0 = ntk_now();
+    t0 = ntk_progress_now();
     for (size_t q = 0; q < S; q++) {
         ntk_exp_ok(e, ntk_net_init(net, (unsigned long)(q + 1)));
         ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, emp + q * M));
         ntk_progress_update(&p, (double)(q + 1));
     }
     ntk_progress_end(&p);
-    double emp_secs = ntk_now() - t0;
+    double emp_secs = ntk_progress_now() - t0;
 
     char rel[96], cols[64 * 8];
     snprintf(rel, sizeof rel, "runs/%s.dat", sig->name);
@@ -175,21 +175,21 @@ static void summarize(const ntk_exp *e, const settings *s)
             gamma[k] = t.v[k * t.ncols];
             L[k] = t.v[k * t.ncols + 1];
             for (size_t q = 0; q < S; q++) col[q] = t.v[k * t.ncols + 2 + q];
-            ntk_mean_std(S, col, &mu[k], &sg[k]);
+            ntk_stats_mean_std(S, col, &mu[k], &sg[k]);
             var += sg[k] * sg[k] / (double)S, lim2 += L[k] * L[k];
             sdsum += sg[k], limabs += fabs(L[k]);
         }
         for (size_t q = 0; q < S; q++) {
             for (size_t k = 0; k < M; k++) curve[k] = t.v[k * t.ncols + 2 + q];
-            dist[q] = ntk_rel_l2_dist(M, curve, L);
+            dist[q] = ntk_stats_rel_l2_dist(M, curve, L);
         }
         const char *err = ntk_table_param(&t, "limit_error");
         if (err && strcmp(err, "none") != 0) fprintf(stderr, "%s: %s: the limit failed: %s\n", e->name, sig->name, err);
         double dm, ds, th00 = NAN;
-        ntk_mean_std(S, dist, &dm, &ds);
+        ntk_stats_mean_std(S, dist, &dm, &ds);
         for (size_t k = 0; k < M; k++)
             if (fabs(gamma[k]) < 1e-12) th00 = L[k]; /* gamma = 0: x = x0 (odd grids) */
-        double v[10] = {sig->closed != NTK_CLOSED_NONE, sig->polynomial, ntk_rel_l2_dist(M, mu, L), dm, ds, sqrt(var / lim2),
+        double v[10] = {sig->closed != NTK_CLOSED_NONE, sig->polynomial, ntk_stats_rel_l2_dist(M, mu, L), dm, ds, sqrt(var / lim2),
                         sdsum / limabs, th00, atof(ntk_table_param(&t, "limit_seconds")),
                         atof(ntk_table_param(&t, "empirical_seconds"))};
         ntk_out_row_labelled(sum, sig->name, 10, v);
@@ -236,15 +236,15 @@ static void estimate(const ntk_exp *e, const settings *s)
     ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
     for (size_t i = 0; i < s->nsig; i++) {
         if (s->sig[i]->closed != NTK_CLOSED_NONE) continue;
-        double t0 = ntk_now();
+        double t0 = ntk_progress_now();
         ntk_limit_cross(s->sig[i], (size_t)s->depth, s->beta, x0, 1, X, 3, 2, lw, NULL, th);
-        quad += (ntk_now() - t0) / 3.0 * (double)s->grid;
+        quad += (ntk_progress_now() - t0) / 3.0 * (double)s->grid;
     }
     ntk_limit_free(lw);
     char buf[32];
     ntk_exp_announce(e, "the empirical networks of all runs", (double)s->nsig * run_flops(s));
     fprintf(stderr, "%s: plus about %s for the limits on the quadrature path\n", e->name,
-            ntk_format_duration(quad, buf, sizeof buf));
+            ntk_progress_format_duration(quad, buf, sizeof buf));
 }
 
 int main(int argc, char **argv)

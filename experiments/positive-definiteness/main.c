@@ -98,9 +98,9 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig, long
     make_points(s, N, n0, X);
 
     ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
-    double t0 = ntk_now();
+    double t0 = ntk_progress_now();
     int status = ntk_limit_gram(sig, (size_t)L, s->beta, X, N, (size_t)n0, lw, NULL, K);
-    double gram_secs = ntk_now() - t0;
+    double gram_secs = ntk_progress_now() - t0;
     char err[512] = "none";
     ntk_limit_free(lw);
     if (status) {
@@ -108,7 +108,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig, long
         fprintf(stderr, "%s: %s: the limit failed, recorded as NaN: %s\n", e->name, e->run_id, err);
         for (size_t k = 0; k < N; k++) ev[k] = NAN;
     } else {
-        ntk_exp_ok(e, ntk_eig_sym(N, K, ev, V)); /* decreasing */
+        ntk_exp_ok(e, ntk_kla_eig_sym(N, K, ev, V)); /* decreasing */
     }
 
     char rel[128];
@@ -218,9 +218,9 @@ static double estimate(const ntk_exp *e, const settings *s)
         make_points(s, 16, s->n0s[a], X);
         for (size_t i = 0; i < s->nsig; i++) {
             if (s->sig[i]->closed != NTK_CLOSED_NONE) continue;
-            double t0 = ntk_now(), layers = 0.0, pairs = 0.0;
+            double t0 = ntk_progress_now(), layers = 0.0, pairs = 0.0;
             ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
-            double per = (ntk_now() - t0) / (16.0 * 17.0 / 2.0 * 2.0); /* per pair and layer */
+            double per = (ntk_progress_now() - t0) / (16.0 * 17.0 / 2.0 * 2.0); /* per pair and layer */
             for (size_t d = 0; d < s->ndepths; d++) layers += (double)(s->depths[d] - 1);
             for (size_t p = 0; p < s->npoints; p++)
                 pairs += (double)s->points[p] * (double)(s->points[p] + 1) / 2.0;
@@ -230,7 +230,7 @@ static double estimate(const ntk_exp *e, const settings *s)
     ntk_limit_free(lw);
     char buf[32];
     fprintf(stderr, "%s: about %s of quadrature in all (%s profile), less under make -j\n", e->name,
-            ntk_format_duration(total, buf, sizeof buf), e->params.profile);
+            ntk_progress_format_duration(total, buf, sizeof buf), e->params.profile);
     return total;
 }
 

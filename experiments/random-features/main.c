@@ -108,7 +108,7 @@ static void run_P(const ntk_exp *e, const settings *s, long P)
         /* seeds differ across P too, so the points of the fit are independent */
         ntk_exp_ok(e, ntk_rf_sample(rf, K, 1000003UL * (unsigned long)P + (unsigned long)q));
         ntk_exp_ok(e, ntk_rf_kernel(rf, Kh));
-        dist[q - 1] = ntk_rel_l2_dist(M * M, Kh, K); /* Frobenius: the L2 norm of the entries */
+        dist[q - 1] = ntk_stats_rel_l2_dist(M * M, Kh, K); /* Frobenius: the L2 norm of the entries */
     }
     char rel[64];
     snprintf(rel, sizeof rel, "runs/P%ld.dat", P);
@@ -244,7 +244,7 @@ static void summarize(const ntk_exp *e, const settings *s)
             ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, S);
         for (size_t q = 0; q < S; q++) dist[j * S + q] = ntk_table_get(&t, q, "rel_dist");
         ntk_table_free(&t);
-        ntk_mean_std(S, dist + j * S, &mean[j], &sd[j]);
+        ntk_stats_mean_std(S, dist + j * S, &mean[j], &sd[j]);
         Pd[j] = (double)s->Ps[j];
     }
     ntk_table gd, gc;
@@ -256,7 +256,7 @@ static void summarize(const ntk_exp *e, const settings *s)
     double *gamma = malloc(M * sizeof *gamma), *X = malloc(2 * M * sizeof *X), *K = malloc(M * M * sizeof *K);
     setup(e, s, gamma, X, K);
     const double c = wick_const(M, K);
-    double intercept, slope = ntk_loglog_slope(NP, Pd, mean, &intercept);
+    double intercept, slope = ntk_stats_loglog_slope(NP, Pd, mean, &intercept);
 
     ntk_out *o = ntk_exp_open(e, "seeds.dat");
     ntk_out_comment(o, "rel_dist = |Khat - K|_F / |K|_F for each draw of the P features");
@@ -289,7 +289,7 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_comment(o, "wick_c = ((tr K)^2 + |K|_F^2) / |K|_F^2: E rel_dist^2 = wick_c / P exactly");
     ntk_out_comment(o, "rms_slope: the same fit of the root mean square over the seeds (wick.dat)");
     ntk_out_columns(o, "slope intercept wick_c rms_slope");
-    ntk_out_row(o, 4, (double[]){slope, intercept, c, ntk_loglog_slope(NP, Pd, rms, NULL)});
+    ntk_out_row(o, 4, (double[]){slope, intercept, c, ntk_stats_loglog_slope(NP, Pd, rms, NULL)});
     ntk_exp_close(e, o);
 
     double worst = 0.0, worst_rel = 0.0;
@@ -319,7 +319,7 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_exp_close(e, o);
 
     fprintf(stderr, "%s: slope %.4f of the mean, %.4f of the rms (law of large numbers -1/2); GD on theta vs kernel GD:"
-            " max diff %.3g (%.3g relative)\n", e->name, slope, ntk_loglog_slope(NP, Pd, rms, NULL), worst, worst_rel);
+            " max diff %.3g (%.3g relative)\n", e->name, slope, ntk_stats_loglog_slope(NP, Pd, rms, NULL), worst, worst_rel);
     ntk_table_free(&gd);
     ntk_table_free(&gc);
     free(dist), free(mean), free(sd), free(Pd), free(rms), free(gamma), free(X), free(K);

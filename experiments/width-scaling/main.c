@@ -103,11 +103,11 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     for (long j = 1; j < D; j++) {
         ntk_exp_ok(e, ntk_net_init(net, 100000UL + (unsigned long)((seed - 1) * D + j)));
         ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, th0));
-        dist[j] = ntk_rel_l2_dist(M, th0, lim);
+        dist[j] = ntk_stats_rel_l2_dist(M, th0, lim);
     }
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, th0));
-    dist[0] = ntk_rel_l2_dist(M, th0, lim);
+    dist[0] = ntk_stats_rel_l2_dist(M, th0, lim);
     char label[96];
     snprintf(label, sizeof label, "%s %s", e->name, e->run_id);
     lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, label, &loss0);
@@ -124,7 +124,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     char list[4096] = "";
     for (long j = 0; j < D; j++) snprintf(list + strlen(list), sizeof list - strlen(list), "%s%.17g", j ? "," : "", dist[j]);
     ntk_out_param(o, "init_dists", "%s", list);
-    ntk_out_param(o, "move", "%.17g", ntk_rel_l2_dist(M, thT, th0));
+    ntk_out_param(o, "move", "%.17g", ntk_stats_rel_l2_dist(M, thT, th0));
     ntk_out_param(o, "loss_0", "%.17g", loss0);
     ntk_out_param(o, "loss_T", "%.17g", lossT);
     ntk_out_columns(o, "gamma theta_0 theta_T limit");
@@ -193,13 +193,13 @@ static void summarize(const ntk_exp *e, const settings *s)
                 col[k] = draws[(i * W + w) * S * D + k];
                 ntk_out_row_labelled(dd, s->nl[i]->name, 3, (double[]){(double)s->widths[w], (double)(k + 1), col[k]});
             }
-            ntk_mean_std(S * D, col, &im[w], &is);
+            ntk_stats_mean_std(S * D, col, &im[w], &is);
             for (size_t k = 0; k < S; k++) col[k] = Q(i, w, k, MOVE);
-            ntk_mean_std(S, col, &mm[w], &ms);
+            ntk_stats_mean_std(S, col, &mm[w], &ms);
             wd[w] = (double)s->widths[w];
             ntk_out_row_labelled(sm, s->nl[i]->name, 5, (double[]){wd[w], im[w], is, mm[w], ms});
         }
-        double ic, mc, islope = ntk_loglog_slope(W, wd, im, &ic), mslope = ntk_loglog_slope(W, wd, mm, &mc);
+        double ic, mc, islope = ntk_stats_loglog_slope(W, wd, im, &ic), mslope = ntk_stats_loglog_slope(W, wd, mm, &mc);
         ntk_out_row_labelled(fit, s->nl[i]->name, 4, (double[]){islope, ic, mslope, mc});
         fprintf(stderr, "%s: %s: slope of the distance at init %.3f, of the movement %.3f\n", e->name, s->nl[i]->name,
                 islope, mslope);

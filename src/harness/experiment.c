@@ -245,7 +245,7 @@ void ntk_exp_close(const ntk_exp *e, ntk_out *o)
     if (ntk_out_close(o)) ntk_exp_die(e, 1, "%s", ntk_last_error());
 }
 
-double ntk_gemm_rate(size_t n)
+double ntk_exp_gemm_rate(size_t n)
 {
     double *A = malloc(3 * n * n * sizeof *A);
     if (!A) return 0.0;
@@ -253,10 +253,10 @@ double ntk_gemm_rate(size_t n)
     for (size_t i = 0; i < 2 * n * n; i++) A[i] = (double)(i % 7) * 0.1 - 0.3;
     double best = 0.0;
     for (int rep = 0; rep < 4; rep++) { /* the first is a warm-up, the best of the rest */
-        double t0 = ntk_now();
+        double t0 = ntk_progress_now();
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, A, (int)n,
                     B, (int)n, 0.0, C, (int)n);
-        double dt = ntk_now() - t0, rate = 2.0 * (double)n * (double)n * (double)n / dt;
+        double dt = ntk_progress_now() - t0, rate = 2.0 * (double)n * (double)n * (double)n / dt;
         if (rep > 0 && rate > best) best = rate;
     }
     free(A);
@@ -265,9 +265,9 @@ double ntk_gemm_rate(size_t n)
 
 double ntk_exp_announce(const ntk_exp *e, const char *what, double flops)
 {
-    double rate = ntk_gemm_rate(1024), secs = flops / rate;
+    double rate = ntk_exp_gemm_rate(1024), secs = flops / rate;
     char buf[32];
     fprintf(stderr, "%s: %s (%s profile): %.3g GFLOP, about %s at this machine's GEMM rate (%.0f GFLOP/s)\n",
-            e->name, what, e->params.profile, flops / 1e9, ntk_format_duration(secs, buf, sizeof buf), rate / 1e9);
+            e->name, what, e->params.profile, flops / 1e9, ntk_progress_format_duration(secs, buf, sizeof buf), rate / 1e9);
     return secs;
 }

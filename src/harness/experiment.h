@@ -105,11 +105,11 @@ void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const ch
 void ntk_exp_close(const ntk_exp *e, ntk_out *o);
 
 /* Print the expected cost: total floating-point work, and the time at the GEMM rate
- * this machine measures now (ntk_gemm_rate), on stderr. Returns the seconds. */
+ * this machine measures now (ntk_exp_gemm_rate), on stderr. Returns the seconds. */
 double ntk_exp_announce(const ntk_exp *e, const char *what, double flops);
 
 /* This machine's double-precision GEMM rate in flop/s, measured in ~0.2 s on square
  * matrices of side n (1024 is a good value). */
-double ntk_gemm_rate(size_t n);
+double ntk_exp_gemm_rate(size_t n);
 
 #endif

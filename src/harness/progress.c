@@ -18,14 +18,14 @@
 
 #define TTY_INTERVAL 0.2 /* seconds between redraws of the live line */
 
-double ntk_now(void)
+double ntk_progress_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-const char *ntk_format_duration(double seconds, char *buf, unsigned long size)
+const char *ntk_progress_format_duration(double seconds, char *buf, unsigned long size)
 {
     if (!buf || size == 0) return "";
     if (!(seconds >= 0.0) || seconds > 1e12) { /* NaN, negative, absurd */
@@ -52,7 +52,7 @@ void ntk_progress_start(ntk_progress *p, const char *label, double total)
     memset(p, 0, sizeof *p);
     snprintf(p->label, sizeof p->label, "%s", label ? label : "progress");
     p->total = total;
-    p->start = ntk_now();
+    p->start = ntk_progress_now();
     p->last_print = p->start;
     p->tty = isatty(STDERR_FILENO);
     const char *q = getenv("NTK_QUIET");
@@ -62,20 +62,20 @@ void ntk_progress_start(ntk_progress *p, const char *label, double total)
 void ntk_progress_update(ntk_progress *p, double done)
 {
     if (!p || p->quiet) return;
-    double now = ntk_now();
+    double now = ntk_progress_now();
     if (now - p->last_print < (p->tty ? TTY_INTERVAL : NTK_PROGRESS_INTERVAL)) return;
     p->last_print = now;
 
     double elapsed = now - p->start;
     char line[256], e[32], left[32];
-    ntk_format_duration(elapsed, e, sizeof e);
+    ntk_progress_format_duration(elapsed, e, sizeof e);
     if (p->total > 0.0 && done >= 0.0) {
         double frac = done < p->total ? done / p->total : 1.0;
         int len = snprintf(line, sizeof line, "%s: %d%% (%.0f/%.0f) elapsed %s", p->label,
                            (int)floor(100.0 * frac), done, p->total, e);
         if (done > 0.0 && len > 0 && (size_t)len < sizeof line) {
             double rest = done < p->total ? p->total - done : 0.0;
-            ntk_format_duration(elapsed * rest / done, left, sizeof left);
+            ntk_progress_format_duration(elapsed * rest / done, left, sizeof left);
             snprintf(line + len, sizeof line - (size_t)len, ", about %s left", left);
         }
     } else {
@@ -92,7 +92,7 @@ void ntk_progress_end(ntk_progress *p)
 {
     if (!p || p->quiet) return;
     char e[32];
-    ntk_format_duration(ntk_now() - p->start, e, sizeof e);
+    ntk_progress_format_duration(ntk_progress_now() - p->start, e, sizeof e);
     /* On a terminal this overwrites the live line and ends it. */
     fprintf(stderr, "%s%s: done in %s%s\n", p->tty ? "\r" : "", p->label, e,
             p->tty ? "\033[K" : "");

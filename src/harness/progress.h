@@ -20,10 +20,10 @@ typedef struct {
 } ntk_progress;
 
 /* Wall-clock seconds (monotonic). */
-double ntk_now(void);
+double ntk_progress_now(void);
 
 /* Format seconds as "1h02m", "3m05s" or "4.2s" into buf (size >= 16). */
-const char *ntk_format_duration(double seconds, char *buf, unsigned long size);
+const char *ntk_progress_format_duration(double seconds, char *buf, unsigned long size);
 
 void ntk_progress_start(ntk_progress *p, const char *label, double total);
 void ntk_progress_update(ntk_progress *p, double done);

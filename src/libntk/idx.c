@@ -440,16 +440,16 @@ int ntk_idx_write(const char *path, int type, size_t ndim, const size_t *dims,
  * MNIST
  */
 
-int ntk_mnist_load(const char *images_path, const char *labels_path,
+int ntk_idx_mnist_load(const char *images_path, const char *labels_path,
                    double **X, int **labels, size_t *count, size_t *dim)
 {
     if (!X || !labels || !count || !dim)
-        NTK_FAIL(GSL_EINVAL, "ntk_mnist_load: an output pointer is NULL");
+        NTK_FAIL(GSL_EINVAL, "ntk_idx_mnist_load: an output pointer is NULL");
     *X = NULL;
     *labels = NULL;
     *count = 0;
     *dim = 0;
-    if (!images_path || !labels_path) NTK_FAIL(GSL_EINVAL, "ntk_mnist_load: a path is NULL");
+    if (!images_path || !labels_path) NTK_FAIL(GSL_EINVAL, "ntk_idx_mnist_load: a path is NULL");
 
     ntk_idx im, lb;
     int status = ntk_idx_read(images_path, &im);
@@ -495,10 +495,10 @@ int ntk_mnist_load(const char *images_path, const char *labels_path,
     return 0;
 }
 
-int ntk_mnist_labels_path(const char *images_path, char *buf, size_t size)
+int ntk_idx_mnist_labels_path(const char *images_path, char *buf, size_t size)
 {
     static const char from[] = "images-idx3", to[] = "labels-idx1";
-    if (!images_path || !buf) NTK_FAIL(GSL_EINVAL, "ntk_mnist_labels_path: NULL argument");
+    if (!images_path || !buf) NTK_FAIL(GSL_EINVAL, "ntk_idx_mnist_labels_path: NULL argument");
     const char *slash = strrchr(images_path, '/');
     const char *base = slash ? slash + 1 : images_path;
     const char *hit = strstr(base, from);

@@ -48,13 +48,13 @@ int ntk_idx_write(const char *path, int type, size_t ndim, const size_t *dims,
 /* MNIST-style pair: images (count x rows x cols, ubyte) scaled to [0, 1] by /255
  * into *X (count x rows*cols, row-major, malloc'd), labels (count, ubyte, 0..9)
  * into *labels (malloc'd). Checks that the counts agree and labels are digits. */
-int ntk_mnist_load(const char *images_path, const char *labels_path,
+int ntk_idx_mnist_load(const char *images_path, const char *labels_path,
                    double **X, int **labels, size_t *count, size_t *dim);
 
 /* The labels file beside an images file: the same path with "images-idx3" replaced
  * by "labels-idx1" in its last component (train-images-idx3-ubyte.gz ->
  * train-labels-idx1-ubyte.gz). Returns 0, or non-zero if the name has no such part
  * or buf (size bytes) is too small. */
-int ntk_mnist_labels_path(const char *images_path, char *buf, size_t size);
+int ntk_idx_mnist_labels_path(const char *images_path, char *buf, size_t size);
 
 #endif

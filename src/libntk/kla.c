@@ -12,7 +12,7 @@
 #include "blas.h"
 #include "error.h"
 
-void ntk_eig_fix_sign(size_t n, double *v)
+void ntk_kla_eig_fix_sign(size_t n, double *v)
 {
     double sum = 0.0, l1 = 0.0, big = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -32,23 +32,23 @@ static int check_finite(size_t n, const double *a, const char *what)
     return 0;
 }
 
-int ntk_eig_sym(size_t N, const double *K, double *evals, double *evecs)
+int ntk_kla_eig_sym(size_t N, const double *K, double *evals, double *evecs)
 {
-    if (N < 1 || !K || !evals || !evecs) NTK_FAIL(GSL_EINVAL, "ntk_eig_sym: bad arguments");
-    int st = check_finite(N * N, K, "ntk_eig_sym: the matrix");
+    if (N < 1 || !K || !evals || !evecs) NTK_FAIL(GSL_EINVAL, "ntk_kla_eig_sym: bad arguments");
+    int st = check_finite(N * N, K, "ntk_kla_eig_sym: the matrix");
     if (st) return st;
     gsl_matrix *A = gsl_matrix_alloc(N, N), *V = gsl_matrix_alloc(N, N);
     gsl_vector *e = gsl_vector_alloc(N);
     gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(N);
-    if (!A || !V || !e || !w) { st = ntk_error(GSL_ENOMEM, "ntk_eig_sym: out of memory (N = %zu)", N); goto done; }
+    if (!A || !V || !e || !w) { st = ntk_error(GSL_ENOMEM, "ntk_kla_eig_sym: out of memory (N = %zu)", N); goto done; }
     memcpy(A->data, K, N * N * sizeof *K); /* A is N x N with tda = N */
     st = gsl_eigen_symmv(A, e, V, w);
-    if (st) { ntk_error(st, "ntk_eig_sym: the eigensolve failed: %s", ntk_last_error()); goto done; }
+    if (st) { ntk_error(st, "ntk_kla_eig_sym: the eigensolve failed: %s", ntk_last_error()); goto done; }
     gsl_eigen_symmv_sort(e, V, GSL_EIGEN_SORT_VAL_DESC);
     for (size_t k = 0; k < N; k++) {
         evals[k] = gsl_vector_get(e, k);
         for (size_t i = 0; i < N; i++) evecs[k * N + i] = gsl_matrix_get(V, i, k); /* column k */
-        ntk_eig_fix_sign(N, evecs + k * N);
+        ntk_kla_eig_fix_sign(N, evecs + k * N);
     }
 done:
     gsl_matrix_free(A);
@@ -58,17 +58,17 @@ done:
     return st;
 }
 
-int ntk_power_top(size_t N, const double *K, size_t k, double tol, size_t max_iter,
+int ntk_kla_power_top(size_t N, const double *K, size_t k, double tol, size_t max_iter,
                   unsigned long seed, double *evals, double *evecs, size_t *iters)
 {
     if (N < 1 || !K || !evals || !evecs || k < 1 || k > N)
-        NTK_FAIL(GSL_EINVAL, "ntk_power_top: need N >= 1, 1 <= k <= N and buffers (k = %zu, N = %zu)", k, N);
-    if (!(tol > 0.0) || max_iter < 1) NTK_FAIL(GSL_EINVAL, "ntk_power_top: need tol > 0 and max_iter >= 1");
-    int st = check_finite(N * N, K, "ntk_power_top: the matrix");
+        NTK_FAIL(GSL_EINVAL, "ntk_kla_power_top: need N >= 1, 1 <= k <= N and buffers (k = %zu, N = %zu)", k, N);
+    if (!(tol > 0.0) || max_iter < 1) NTK_FAIL(GSL_EINVAL, "ntk_kla_power_top: need tol > 0 and max_iter >= 1");
+    int st = check_finite(N * N, K, "ntk_kla_power_top: the matrix");
     if (st) return st;
     double *M = malloc(N * N * sizeof *M), *w = malloc(N * sizeof *w);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!M || !w || !r) { st = ntk_error(GSL_ENOMEM, "ntk_power_top: out of memory (N = %zu)", N); goto done; }
+    if (!M || !w || !r) { st = ntk_error(GSL_ENOMEM, "ntk_kla_power_top: out of memory (N = %zu)", N); goto done; }
     memcpy(M, K, N * N * sizeof *K);
     gsl_rng_set(r, seed);
     double scale = 0.0; /* lambda_1: the residual tolerance is relative to it */
@@ -87,7 +87,7 @@ int ntk_power_top(size_t N, const double *K, size_t k, double tol, size_t max_it
             double ref = p == 0 ? fabs(lambda) : scale;
             if (sqrt(res2) <= tol * ref) break;
             if (++it > max_iter) {
-                st = ntk_error(GSL_EMAXITER, "ntk_power_top: eigenpair %zu did not converge in %zu iterations "
+                st = ntk_error(GSL_EMAXITER, "ntk_kla_power_top: eigenpair %zu did not converge in %zu iterations "
                                "(residual %.3g, tolerance %.3g)", p + 1, max_iter, sqrt(res2), tol * ref);
                 goto done;
             }
@@ -100,7 +100,7 @@ int ntk_power_top(size_t N, const double *K, size_t k, double tol, size_t max_it
         if (iters) iters[p] = it;
         /* deflation: M <- M - lambda v v^T (upper triangle is all dsymv reads) */
         cblas_dsyr(CblasRowMajor, CblasUpper, (int)N, -lambda, v, 1, M, (int)N);
-        ntk_eig_fix_sign(N, v);
+        ntk_kla_eig_fix_sign(N, v);
     }
 done:
     free(M);
@@ -109,23 +109,23 @@ done:
     return st;
 }
 
-int ntk_gp_limit(size_t N, const double *Theta, const double *Sigma, const double *y,
+int ntk_kla_gp_limit(size_t N, const double *Theta, const double *Sigma, const double *y,
                  size_t M, const double *Theta_x, const double *Sigma_x,
                  const double *sigma_xx, double t, double *mean, double *var)
 {
     if (N < 1 || !Theta || !Sigma || !y || (M > 0 && (!Theta_x || !Sigma_x || !sigma_xx || !mean || !var)))
-        NTK_FAIL(GSL_EINVAL, "ntk_gp_limit: bad arguments");
-    if (!(t > 0.0)) NTK_FAIL(GSL_EINVAL, "ntk_gp_limit: time must be > 0 (or INFINITY), got %g", t);
-    int st = check_finite(N * N, Sigma, "ntk_gp_limit: Sigma(X,X)");
-    if (!st) st = check_finite(N, y, "ntk_gp_limit: the targets");
-    if (!st && M) st = check_finite(M * N, Theta_x, "ntk_gp_limit: Theta(x,X)");
-    if (!st && M) st = check_finite(M * N, Sigma_x, "ntk_gp_limit: Sigma(x,X)");
+        NTK_FAIL(GSL_EINVAL, "ntk_kla_gp_limit: bad arguments");
+    if (!(t > 0.0)) NTK_FAIL(GSL_EINVAL, "ntk_kla_gp_limit: time must be > 0 (or INFINITY), got %g", t);
+    int st = check_finite(N * N, Sigma, "ntk_kla_gp_limit: Sigma(X,X)");
+    if (!st) st = check_finite(N, y, "ntk_kla_gp_limit: the targets");
+    if (!st && M) st = check_finite(M * N, Theta_x, "ntk_kla_gp_limit: Theta(x,X)");
+    if (!st && M) st = check_finite(M * N, Sigma_x, "ntk_kla_gp_limit: Sigma(x,X)");
     if (st) return st;
     double *lam = malloc(N * sizeof *lam), *V = malloc(N * N * sizeof *V);
     double *B = malloc(M * N * sizeof *B + 1), *R = malloc(M * N * sizeof *R + 1);
     double *S = malloc(M * N * sizeof *S + 1), *c = malloc(N * sizeof *c);
-    if (!lam || !V || !B || !R || !S || !c) { st = ntk_error(GSL_ENOMEM, "ntk_gp_limit: out of memory"); goto done; }
-    st = ntk_eig_sym(N, Theta, lam, V); /* Theta = V^T diag(lam) V, rows of V */
+    if (!lam || !V || !B || !R || !S || !c) { st = ntk_error(GSL_ENOMEM, "ntk_kla_gp_limit: out of memory"); goto done; }
+    st = ntk_kla_eig_sym(N, Theta, lam, V); /* Theta = V^T diag(lam) V, rows of V */
     if (st) goto done;
     /* Positive definiteness, judged against rounding: eigenvalues of a PSD matrix
      * computed in double are accurate to about N eps lambda_max. */
@@ -168,10 +168,10 @@ done:
     return st;
 }
 
-ntk_kgd *ntk_kgd_alloc(size_t N, const double *K)
+ntk_kla_kgd *ntk_kla_kgd_alloc(size_t N, const double *K)
 {
-    if (N < 1 || !K) { ntk_error(GSL_EINVAL, "ntk_kgd_alloc: need N >= 1 and a matrix"); return NULL; }
-    ntk_kgd *k = calloc(1, sizeof *k);
+    if (N < 1 || !K) { ntk_error(GSL_EINVAL, "ntk_kla_kgd_alloc: need N >= 1 and a matrix"); return NULL; }
+    ntk_kla_kgd *k = calloc(1, sizeof *k);
     double *Pi = malloc(N * N * sizeof *Pi);
     if (!k || !Pi) goto oom;
     k->N = N;
@@ -180,17 +180,17 @@ ntk_kgd *ntk_kgd_alloc(size_t N, const double *K)
     k->tmp = malloc(N * sizeof *k->tmp);
     if (!k->evals || !k->evecs || !k->tmp) goto oom;
     for (size_t i = 0; i < N * N; i++) Pi[i] = K[i] / (double)N;
-    if (ntk_eig_sym(N, Pi, k->evals, k->evecs)) { free(Pi); ntk_kgd_free(k); return NULL; }
+    if (ntk_kla_eig_sym(N, Pi, k->evals, k->evecs)) { free(Pi); ntk_kla_kgd_free(k); return NULL; }
     free(Pi);
     return k;
 oom:
     free(Pi);
-    ntk_kgd_free(k);
-    ntk_error(GSL_ENOMEM, "ntk_kgd_alloc: out of memory (N = %zu)", N);
+    ntk_kla_kgd_free(k);
+    ntk_error(GSL_ENOMEM, "ntk_kla_kgd_alloc: out of memory (N = %zu)", N);
     return NULL;
 }
 
-void ntk_kgd_free(ntk_kgd *k)
+void ntk_kla_kgd_free(ntk_kla_kgd *k)
 {
     if (!k) return;
     free(k->evals);
@@ -199,10 +199,10 @@ void ntk_kgd_free(ntk_kgd *k)
     free(k);
 }
 
-int ntk_kgd_solve(ntk_kgd *k, const double *f0, const double *fstar, double t, double *ft)
+int ntk_kla_kgd_solve(ntk_kla_kgd *k, const double *f0, const double *fstar, double t, double *ft)
 {
-    if (!k || !f0 || !fstar || !ft) NTK_FAIL(GSL_EINVAL, "ntk_kgd_solve: bad arguments");
-    if (!(t >= 0.0) || isinf(t)) NTK_FAIL(GSL_EINVAL, "ntk_kgd_solve: time must be finite and >= 0, got %g", t);
+    if (!k || !f0 || !fstar || !ft) NTK_FAIL(GSL_EINVAL, "ntk_kla_kgd_solve: bad arguments");
+    if (!(t >= 0.0) || isinf(t)) NTK_FAIL(GSL_EINVAL, "ntk_kla_kgd_solve: time must be finite and >= 0, got %g", t);
     const size_t N = k->N;
     /* tmp = V (f0 - f*), scaled by exp(-t lambda); ft = f* + V^T tmp */
     for (size_t i = 0; i < N; i++) ft[i] = f0[i] - fstar[i];

@@ -3,7 +3,7 @@
  *
  * Matrices are row-major, double precision. Eigenvectors are returned as rows
  * (evecs[k*N + i] is component i of eigenvector k): each row is a function on the
- * data. Their sign is fixed by one rule (ntk_eig_fix_sign) so that two methods give
+ * data. Their sign is fixed by one rule (ntk_kla_eig_fix_sign) so that two methods give
  * comparable vectors.
  */
 #ifndef NTK_KLA_H
@@ -13,11 +13,11 @@
 
 /* Full symmetric eigensolve (GSL's gsl_eigen_symmv) of K (N x N): evals (N) in
  * decreasing order, evecs (N x N) unit rows, signs fixed. */
-int ntk_eig_sym(size_t N, const double *K, double *evals, double *evecs);
+int ntk_kla_eig_sym(size_t N, const double *K, double *evals, double *evecs);
 
 /* Flip v (n values) so that its sum is positive; when the sum is negligible
  * (|sum| < 1e-6 |v|_1), so that its largest-magnitude component is positive. */
-void ntk_eig_fix_sign(size_t n, double *v);
+void ntk_kla_eig_fix_sign(size_t n, double *v);
 
 /* The top k eigenpairs of a symmetric positive semi-definite K (N x N) by power
  * iteration with deflation (the paper's method): v <- K v / |K v| from a seeded
@@ -25,7 +25,7 @@ void ntk_eig_fix_sign(size_t n, double *v);
  * K <- K - lambda v v^T and on to the next. evals (k), evecs (k x N, unit rows, signs
  * fixed); iters (k, may be NULL) the iterations each took. GSL_EMAXITER when one
  * pair needs more than max_iter. */
-int ntk_power_top(size_t N, const double *K, size_t k, double tol, size_t max_iter,
+int ntk_kla_power_top(size_t N, const double *K, size_t k, double tol, size_t max_iter,
                   unsigned long seed, double *evals, double *evecs, size_t *iters);
 
 /* The limiting Gaussian of f_t off the data (notes section 4). With Theta = Theta(X,X),
@@ -38,7 +38,7 @@ int ntk_power_top(size_t N, const double *K, size_t k, double tol, size_t max_it
  * of order -1e-16 on a training point: variances are returned as max(var, 0).
  * Theta must be positive definite for t = INFINITY (semi-definite for finite t):
  * otherwise GSL_EDOM with a message giving its extreme eigenvalues, never NaNs. */
-int ntk_gp_limit(size_t N, const double *Theta, const double *Sigma, const double *y,
+int ntk_kla_gp_limit(size_t N, const double *Theta, const double *Sigma, const double *y,
                  size_t M, const double *Theta_x, const double *Sigma_x,
                  const double *sigma_xx, double t, double *mean, double *var);
 
@@ -51,10 +51,10 @@ typedef struct {
     double *evals;  /* N eigenvalues of K/N, decreasing: the rates lambda_i */
     double *evecs;  /* N x N, rows: the kernel principal components */
     double *tmp;    /* N, scratch */
-} ntk_kgd;
+} ntk_kla_kgd;
 
-ntk_kgd *ntk_kgd_alloc(size_t N, const double *K);
-void ntk_kgd_free(ntk_kgd *k); /* NULL is fine */
-int ntk_kgd_solve(ntk_kgd *k, const double *f0, const double *fstar, double t, double *ft);
+ntk_kla_kgd *ntk_kla_kgd_alloc(size_t N, const double *K);
+void ntk_kla_kgd_free(ntk_kla_kgd *k); /* NULL is fine */
+int ntk_kla_kgd_solve(ntk_kla_kgd *k, const double *f0, const double *fstar, double t, double *ft);
 
 #endif

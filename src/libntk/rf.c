@@ -59,7 +59,7 @@ int ntk_rf_sample(ntk_rf *rf, const double *K, unsigned long seed)
                          i, j, a, j, i, b);
         }
     /* K = V^T diag(lambda) V (rows of V in root), then row k of root *= sqrt(lambda_k) */
-    int st = ntk_eig_sym(M, K, rf->evals, rf->root);
+    int st = ntk_kla_eig_sym(M, K, rf->evals, rf->root);
     if (st) return st;
     const double lmax = fabs(rf->evals[0]), floor = 100.0 * (double)M * 2.2e-16 * lmax;
     if (rf->evals[M - 1] < -floor)

@@ -5,7 +5,7 @@
 #include <gsl/gsl_fit.h>
 #include <math.h>
 
-double ntk_rel_l2_dist(size_t n, const double *a, const double *b)
+double ntk_stats_rel_l2_dist(size_t n, const double *a, const double *b)
 {
     double d = 0.0, r = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -15,7 +15,7 @@ double ntk_rel_l2_dist(size_t n, const double *a, const double *b)
     return r > 0.0 ? sqrt(d / r) : NAN;
 }
 
-void ntk_mean_std(size_t n, const double *x, double *mean, double *std)
+void ntk_stats_mean_std(size_t n, const double *x, double *mean, double *std)
 {
     double m = 0.0, s = 0.0;
     for (size_t i = 0; i < n; i++) m += x[i];
@@ -25,12 +25,12 @@ void ntk_mean_std(size_t n, const double *x, double *mean, double *std)
     if (std) *std = n > 1 ? sqrt(s / (double)(n - 1)) : 0.0;
 }
 
-double ntk_normal_quantile(double mean, double var, double p)
+double ntk_stats_normal_quantile(double mean, double var, double p)
 {
     return mean + sqrt(var > 0.0 ? var : 0.0) * gsl_cdf_ugaussian_Pinv(p);
 }
 
-double ntk_loglog_slope(size_t n, const double *x, const double *y, double *intercept)
+double ntk_stats_loglog_slope(size_t n, const double *x, const double *y, double *intercept)
 {
     if (n < 2) return NAN;
     double lx[n], ly[n], c0, c1, cov00, cov01, cov11, sumsq;
