@@ -16,6 +16,7 @@ int main(void)
     ntk_test_nonlin();
     ntk_test_net();
     ntk_test_entk();
+    ntk_test_precision();
     ntk_test_limit();
     ntk_test_hermite();
     ntk_test_kla();

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "checkpoint.h"
 #include "error.h"
@@ -59,6 +61,55 @@ static void test_round_trip(void)
     CU_ASSERT(system(cmd) == 0);
     ntk_net_free(a);
     ntk_net_free(b);
+}
+
+/* A single-precision network round-trips bit-exactly, and is another architecture to
+ * a double one of the same shape (both ways). */
+static void test_single_precision(void)
+{
+    char path[128], dpath[128];
+    snprintf(path, sizeof path, "%s/single.ckpt", dir);
+    snprintf(dpath, sizeof dpath, "%s/double.ckpt", dir);
+    size_t n[4] = {3, 6, 6, 1}, step = 0, nrec = 0;
+    const ntk_nonlin *relu = ntk_nonlin_find("relu");
+    ntk_net *a = ntk_net_alloc_precision(3, n, 0.1, relu, NTK_SINGLE), *b = ntk_net_alloc_precision(3, n, 0.1, relu, NTK_SINGLE);
+    ntk_net *d = small_net(6, 0.1, "relu", 5);
+    CU_ASSERT_FATAL(a && b);
+    CHECK_OK(ntk_net_init(a, 2385));
+    double rec[2] = {0.25, -3.5}, back[2];
+    ntk_checkpoint_state state;
+    CHECK_OK(ntk_checkpoint_save(path, "t", a, 17, 2, rec));
+    CHECK_OK(ntk_checkpoint_load(path, "t", b, &step, 2, back, &nrec, &state));
+    CU_ASSERT(state == NTK_CHECKPOINT_LOADED && step == 17 && nrec == 2);
+    CU_ASSERT(memcmp(a->theta_float, b->theta_float, a->P * sizeof *a->theta_float) == 0);
+    CHECK_OK(ntk_checkpoint_load(path, "t", d, &step, 2, back, &nrec, &state));
+    CU_ASSERT(state == NTK_CHECKPOINT_STALE && strstr(ntk_last_error(), "architecture") != NULL);
+    CHECK_OK(ntk_checkpoint_save(dpath, "t", d, 3, 0, NULL));
+    CHECK_OK(ntk_checkpoint_load(dpath, "t", b, &step, 2, back, &nrec, &state));
+    CU_ASSERT(state == NTK_CHECKPOINT_STALE);
+    /* a version-1 file (no parameter size: double), made from the double one: still read */
+    long len = file_size(dpath);
+    unsigned char *bytes = malloc((size_t)len);
+    FILE *f = fopen(dpath, "rb");
+    CU_ASSERT_FATAL(f && fread(bytes, 1, (size_t)len, f) == (size_t)len);
+    fclose(f);
+    const size_t at = 16 + 8 + 1 + 8 + 8 * 4 + 8 + 8 + 4 + 8; /* the parameter size, after P */
+    uint32_t one = 1, psize, crc;
+    memcpy(&psize, bytes + at, 4);
+    CU_ASSERT(psize == 8);
+    memcpy(bytes + 8, &one, 4);
+    memmove(bytes + at, bytes + at + 4, (size_t)len - at - 4);
+    len -= 4;
+    crc = (uint32_t)crc32(0L, bytes, (uInt)(len - 4));
+    memcpy(bytes + len - 4, &crc, 4);
+    f = fopen(dpath, "wb");
+    CU_ASSERT_FATAL(f && fwrite(bytes, 1, (size_t)len, f) == (size_t)len);
+    fclose(f);
+    free(bytes);
+    ntk_net *d1 = small_net(6, 0.1, "relu", 99);
+    CHECK_OK(ntk_checkpoint_load(dpath, "t", d1, &step, 2, back, &nrec, &state));
+    CU_ASSERT(state == NTK_CHECKPOINT_LOADED && step == 3 && memcmp(d1->theta, d->theta, d->P * sizeof *d->theta) == 0);
+    ntk_net_free(a), ntk_net_free(b), ntk_net_free(d), ntk_net_free(d1);
 }
 
 static void test_none_and_stale(void)
@@ -156,5 +207,6 @@ void ntk_test_checkpoint(void)
     CU_pSuite s = CU_add_suite("checkpoint", suite_init, suite_clean);
     CU_add_test(s, "parameters, step and record round-trip bit-exactly; saves replace atomically", test_round_trip);
     CU_add_test(s, "missing file is none; other tag or architecture is stale, nothing loaded", test_none_and_stale);
+    CU_add_test(s, "a single-precision network round-trips, and is stale to a double one", test_single_precision);
     CU_add_test(s, "truncated, corrupt, trailing, foreign files rejected naming the file", test_rejects);
 }

@@ -15,7 +15,7 @@
 #include "output.h"
 
 static const char MAGIC[8] = {'N', 'T', 'K', 'C', 'K', 'P', 'T', '1'};
-#define CKPT_VERSION 1u
+#define CKPT_VERSION 2u /* 2 added the parameter size; 1 (double only) is still read */
 #define CKPT_ORDER 0x01020304u
 #define MAX_TAG (1u << 20)
 #define MAX_NAME 256u
@@ -39,6 +39,16 @@ static void put(wr *w, const void *p, size_t n)
     }
 }
 static void put_u64(wr *w, uint64_t v) { put(w, &v, sizeof v); }
+
+/* The parameter block of either precision (net.h), and the bytes per parameter. */
+static void *params(const ntk_net *net)
+{
+    return net->precision == NTK_SINGLE ? (void *)net->theta_float : (void *)net->theta;
+}
+static uint32_t param_size(const ntk_net *net)
+{
+    return net->precision == NTK_SINGLE ? (uint32_t)sizeof *net->theta_float : (uint32_t)sizeof *net->theta;
+}
 
 int ntk_checkpoint_save(const char *path, const char *tag, const ntk_net *net, size_t step,
                         size_t nrec, const double *rec)
@@ -83,9 +93,11 @@ int ntk_checkpoint_save(const char *path, const char *tag, const ntk_net *net, s
     put_u64(&w, strlen(net->sigma->name));
     put(&w, net->sigma->name, strlen(net->sigma->name));
     put_u64(&w, net->P);
+    uint32_t psize = param_size(net);
+    put(&w, &psize, sizeof psize);
     put_u64(&w, step);
     put_u64(&w, nrec);
-    put(&w, net->theta, net->P * sizeof *net->theta);
+    put(&w, params(net), net->P * psize);
     put(&w, rec, nrec * sizeof *rec);
     uint32_t crc = (uint32_t)w.crc;
     if (!w.failed && fwrite(&crc, sizeof crc, 1, w.f) != 1) w.failed = 1;
@@ -135,7 +147,7 @@ static int load(rd *r, const char *tag, ntk_net *net, size_t *step, size_t cap, 
     if (memcmp(magic, MAGIC, sizeof magic) != 0) NTK_FAIL(GSL_EFAILED, "%s: not a checkpoint file (bad magic number)", r->path);
     if ((st = get(r, &ver, sizeof ver, "the version")) || (st = get(r, &order, sizeof order, "the byte order"))) return st;
     if (order != CKPT_ORDER) NTK_FAIL(GSL_EFAILED, "%s: a checkpoint of a machine with the other byte order", r->path);
-    if (ver != CKPT_VERSION) NTK_FAIL(GSL_EFAILED, "%s: checkpoint version %u, this program reads %u", r->path, ver, CKPT_VERSION);
+    if (ver != CKPT_VERSION && ver != 1) NTK_FAIL(GSL_EFAILED, "%s: checkpoint version %u, this program reads 1 to %u", r->path, ver, CKPT_VERSION);
 
     /* Everything that identifies the run, read before any parameter is touched. */
     if ((st = get_u64(r, &v, "the tag length"))) return st;
@@ -163,10 +175,12 @@ static int load(rd *r, const char *tag, ntk_net *net, size_t *step, size_t cap, 
     name[v] = '\0';
     same_arch &= strcmp(name, net->sigma->name) == 0;
     uint64_t P, s, nr;
-    if ((st = get_u64(r, &P, "the parameter count")) || (st = get_u64(r, &s, "the step")) ||
-        (st = get_u64(r, &nr, "the record length")))
+    uint32_t psize = 8; /* version 1: double */
+    if ((st = get_u64(r, &P, "the parameter count")) ||
+        (ver >= 2 && (st = get(r, &psize, sizeof psize, "the parameter size"))) ||
+        (st = get_u64(r, &s, "the step")) || (st = get_u64(r, &nr, "the record length")))
         return st;
-    same_arch &= P == net->P;
+    same_arch &= P == net->P && psize == param_size(net);
     if (!same_tag || !same_arch) {
         *state = NTK_CHECKPOINT_STALE;
         ntk_error(GSL_EINVAL, "%s: a checkpoint of another %s: not loaded", r->path,
@@ -174,7 +188,7 @@ static int load(rd *r, const char *tag, ntk_net *net, size_t *step, size_t cap, 
         return 0;
     }
     if (nr > cap) NTK_FAIL(GSL_EBADLEN, "%s: the checkpoint records %llu values, room for %zu", r->path, (unsigned long long)nr, cap);
-    if ((st = get(r, net->theta, P * sizeof *net->theta, "the parameters")) ||
+    if ((st = get(r, params(net), P * psize, "the parameters")) ||
         (st = get(r, rec, nr * sizeof *rec, "the record")))
         return st;
     uint32_t want = (uint32_t)r->crc, crc;

@@ -4,16 +4,18 @@
  * the run's record so far (any doubles the caller keeps per step), plus a tag: a
  * string the caller builds from everything that determines the run (its parameters,
  * its seed). Loading checks that the file was written for the same tag and the same
- * architecture (depth, widths, beta, nonlinearity); a checkpoint of another
+ * architecture (depth, widths, beta, nonlinearity, precision); a checkpoint of another
  * configuration is reported as stale and left alone, never loaded.
  *
  * File layout (native byte order, with a marker that rejects a file from a machine of
  * the other order):
- *   "NTKCKPT1"  u32 version (1)  u32 0x01020304
+ *   "NTKCKPT1"  u32 version (2)  u32 0x01020304
  *   u64 tag length, the tag bytes
- *   u64 L, u64 n[0..L], f64 beta, u64 name length, the nonlinearity's name, u64 P
+ *   u64 L, u64 n[0..L], f64 beta, u64 name length, the nonlinearity's name, u64 P,
+ *   u32 bytes per parameter (8: double, 4: single precision)
  *   u64 step, u64 nrec
- *   f64 theta[P], f64 rec[nrec]
+ *   theta[P] (f64 or f32), f64 rec[nrec]
+ * (Version 1, still read, had no parameter size: double.)
  *   u32 CRC-32 (zlib) of every byte before it
  * Written to PATH.tmp.XXXXXX, flushed, fsync'd and renamed onto PATH: a reader sees
  * the previous checkpoint or the new one, never half of one.

@@ -9,7 +9,9 @@
  *
  * So a Gram matrix on N inputs costs one forward and one backward pass over the batch
  * plus two N x N Gram products (SYRK) per layer; no N x P Jacobian is ever formed.
- * All sums are in double precision.
+ * All sums are in double precision: for a single-precision network (net.h) the
+ * forward and backward passes run in float and the factors a(l), d(l) are widened to
+ * double (exactly) before the Gram products.
  */
 #ifndef NTK_ENTK_H
 #define NTK_ENTK_H
@@ -32,9 +34,5 @@ int ntk_entk_cross(const ntk_net *net, ntk_batch *b1, const double *X1, size_t N
  * forward pass per set (batches b1, b2; b1 == b2 is allowed when X1 == X2). */
 int ntk_entk_nngp_cross(const ntk_net *net, ntk_batch *b1, const double *X1, size_t N1,
                         ntk_batch *b2, const double *X2, size_t N2, double *S);
-
-/* The floating-point work of ntk_entk_gram on N inputs (forward and backward GEMMs
- * plus the Gram products), for benchmarks and progress estimates. */
-double ntk_entk_gram_flops(const ntk_net *net, size_t N);
 
 #endif

@@ -1,5 +1,7 @@
 /* net.c - the NTK-parameterised network: forward, backward, gradient descent.
- * See net.h for the model; shapes are given at each buffer. */
+ * See net.h for the model. The arithmetic is net_source.inc, compiled here once per
+ * precision; this file holds what does not depend on it (allocation, argument checks)
+ * and the public functions, which call the instance of the network's precision. */
 #include "net.h"
 
 #include "blas.h"
@@ -11,8 +13,44 @@
 
 #include "error.h"
 
+#define BASE_DOUBLE
+#include "templates_on.h"
+#include "net_source.inc"
+#include "templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_FLOAT
+#include "templates_on.h"
+#include "net_source.inc"
+#include "templates_off.h"
+#undef BASE_FLOAT
+
+/* Call FUNCTION(name)(args) of the network's precision. */
+#define DISPATCH(net, name, ...) \
+    ((net)->precision == NTK_SINGLE ? name##_float(__VA_ARGS__) : name##_double(__VA_ARGS__))
+
+const char *ntk_precision_name(ntk_precision p) { return p == NTK_SINGLE ? "single" : "double"; }
+
+int ntk_precision_find(const char *name, ntk_precision *p)
+{
+    if (name && strcmp(name, "double") == 0) *p = NTK_DOUBLE;
+    else if (name && strcmp(name, "single") == 0) *p = NTK_SINGLE;
+    else NTK_FAIL(GSL_EINVAL, "unknown precision '%s': use double or single", name ? name : "(null)");
+    return 0;
+}
+
 ntk_net *ntk_net_alloc(size_t L, const size_t *n, double beta, const ntk_nonlin *sigma)
 {
+    return ntk_net_alloc_precision(L, n, beta, sigma, NTK_DOUBLE);
+}
+
+ntk_net *ntk_net_alloc_precision(size_t L, const size_t *n, double beta, const ntk_nonlin *sigma,
+                                 ntk_precision precision)
+{
+    if (precision != NTK_DOUBLE && precision != NTK_SINGLE) {
+        ntk_error(GSL_EINVAL, "network precision must be NTK_DOUBLE or NTK_SINGLE, got %d", (int)precision);
+        return NULL;
+    }
     if (L < 1) { ntk_error(GSL_EINVAL, "network depth must be >= 1, got %zu", L); return NULL; }
     if (!n || !sigma) { ntk_error(GSL_EINVAL, "network widths and nonlinearity are required"); return NULL; }
     if (!(beta >= 0.0) || !isfinite(beta)) {
@@ -30,11 +68,15 @@ ntk_net *ntk_net_alloc(size_t L, const size_t *n, double beta, const ntk_nonlin 
     net->beta = beta;
     net->sigma = sigma;
     net->P = P;
+    net->precision = precision;
     net->n = malloc((L + 1) * sizeof *net->n);
     net->off_w = malloc(L * sizeof *net->off_w);
     net->off_b = malloc(L * sizeof *net->off_b);
-    net->theta = calloc(P, sizeof *net->theta);
-    if (!net->n || !net->off_w || !net->off_b || !net->theta) goto oom;
+    if (precision == NTK_SINGLE)
+        net->theta_float = calloc(P, sizeof *net->theta_float);
+    else
+        net->theta = calloc(P, sizeof *net->theta);
+    if (!net->n || !net->off_w || !net->off_b || !(net->theta || net->theta_float)) goto oom;
     memcpy(net->n, n, (L + 1) * sizeof *n);
     size_t off = 0;
     for (size_t l = 0; l < L; l++) {
@@ -47,7 +89,7 @@ ntk_net *ntk_net_alloc(size_t L, const size_t *n, double beta, const ntk_nonlin 
 oom:
     ntk_net_free(net);
     ntk_error(GSL_ENOMEM, "out of memory for a network of %zu parameters (%.1f GiB)", P,
-              P * 8.0 / (1 << 30));
+              P * (precision == NTK_SINGLE ? 4.0 : 8.0) / (1 << 30));
     return NULL;
 }
 
@@ -58,22 +100,32 @@ void ntk_net_free(ntk_net *net)
     free(net->off_w);
     free(net->off_b);
     free(net->theta);
+    free(net->theta_float);
     free(net);
 }
 
 int ntk_net_init(ntk_net *net, unsigned long seed)
 {
     if (!net) NTK_FAIL(GSL_EINVAL, "ntk_net_init: no network");
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) NTK_FAIL(GSL_ENOMEM, "ntk_net_init: cannot allocate the generator");
-    gsl_rng_set(r, seed);
-    for (size_t p = 0; p < net->P; p++) net->theta[p] = gsl_ran_gaussian_ziggurat(r, 1.0);
-    gsl_rng_free(r);
+    return DISPATCH(net, init, net, seed);
+}
+
+int ntk_net_get_params(const ntk_net *net, double *theta)
+{
+    if (!net || !theta) NTK_FAIL(GSL_EINVAL, "ntk_net_get_params: a network and an output are needed");
+    DISPATCH(net, get_params, net, theta);
     return 0;
 }
 
-double *ntk_net_W(const ntk_net *net, size_t l) { return net->theta + net->off_w[l]; }
-double *ntk_net_b(const ntk_net *net, size_t l) { return net->theta + net->off_b[l]; }
+int ntk_net_set_params(ntk_net *net, const double *theta)
+{
+    if (!net || !theta) NTK_FAIL(GSL_EINVAL, "ntk_net_set_params: a network and the parameters are needed");
+    DISPATCH(net, set_params, net, theta);
+    return 0;
+}
+
+double *ntk_net_W(const ntk_net *net, size_t l) { return net->theta ? net->theta + net->off_w[l] : NULL; }
+double *ntk_net_b(const ntk_net *net, size_t l) { return net->theta ? net->theta + net->off_b[l] : NULL; }
 
 size_t ntk_net_count_params(size_t L, const size_t *n)
 {
@@ -87,30 +139,31 @@ double ntk_net_step_flops(const ntk_net *net, size_t N) { return 6.0 * (double)N
 ntk_batch *ntk_batch_alloc(const ntk_net *net, size_t cap)
 {
     if (!net || cap < 1) { ntk_error(GSL_EINVAL, "ntk_batch_alloc: need a network and a capacity >= 1"); return NULL; }
-    size_t L = net->L, total = 0;
-    for (size_t l = 0; l <= L; l++) total += (l < L ? 2 : 1) * cap * net->n[l] + (l > 0 ? cap * net->n[l] : 0);
-    total += cap; /* ones */
+    const size_t L = net->L;
+    size_t bytes = DISPATCH(net, batch_bytes, net, cap);
     ntk_batch *b = calloc(1, sizeof *b);
     if (!b) goto oom;
     b->cap = cap;
     b->L = L;
+    b->precision = net->precision;
     b->z = calloc(L + 1, sizeof *b->z);
-    b->a = calloc(L + 1, sizeof *b->a);
-    b->d = calloc(L + 1, sizeof *b->d);
-    b->block = malloc(total * sizeof *b->block);
-    if (!b->z || !b->a || !b->d || !b->block) goto oom;
-    double *p = b->block;
-    for (size_t l = 0; l <= L; l++) {
-        size_t sz = cap * net->n[l];
-        if (l < L) { b->a[l] = p; p += sz; }
-        if (l > 0) { b->z[l] = p; p += sz; b->d[l] = p; p += sz; }
+    if (net->precision == NTK_SINGLE) {
+        b->z_float = calloc(L + 1, sizeof *b->z_float);
+        b->a_float = calloc(L + 1, sizeof *b->a_float);
+        b->d_float = calloc(L + 1, sizeof *b->d_float);
+        if (!b->z_float || !b->a_float || !b->d_float) goto oom;
+    } else {
+        b->a = calloc(L + 1, sizeof *b->a);
+        b->d = calloc(L + 1, sizeof *b->d);
+        if (!b->a || !b->d) goto oom;
     }
-    b->ones = p;
-    for (size_t i = 0; i < cap; i++) b->ones[i] = 1.0;
+    b->block = malloc(bytes);
+    if (!b->z || !b->block) goto oom;
+    DISPATCH(net, batch_carve, net, b);
     return b;
 oom:
     ntk_batch_free(b);
-    ntk_error(GSL_ENOMEM, "out of memory for a batch of %zu inputs (%.1f GiB)", cap, total * 8.0 / (1 << 30));
+    ntk_error(GSL_ENOMEM, "out of memory for a batch of %zu inputs (%.1f GiB)", cap, bytes / (double)(1 << 30));
     return NULL;
 }
 
@@ -120,6 +173,9 @@ void ntk_batch_free(ntk_batch *b)
     free(b->z);
     free(b->a);
     free(b->d);
+    free(b->z_float);
+    free(b->a_float);
+    free(b->d_float);
     free(b->block);
     free(b);
 }
@@ -127,7 +183,8 @@ void ntk_batch_free(ntk_batch *b)
 static int check_batch(const ntk_net *net, const ntk_batch *b, size_t N, const char *who)
 {
     if (!net || !b) NTK_FAIL(GSL_EINVAL, "%s: network and batch are required", who);
-    if (b->L != net->L) NTK_FAIL(GSL_EBADLEN, "%s: batch was allocated for another network", who);
+    if (b->L != net->L || b->precision != net->precision)
+        NTK_FAIL(GSL_EBADLEN, "%s: batch was allocated for another network", who);
     if (N < 1 || N > b->cap) NTK_FAIL(GSL_EBADLEN, "%s: batch of %zu inputs, capacity %zu", who, N, b->cap);
     return 0;
 }
@@ -137,59 +194,8 @@ int ntk_net_forward(const ntk_net *net, ntk_batch *b, const double *X, size_t N)
     int st = check_batch(net, b, N, "ntk_net_forward");
     if (st) return st;
     if (!X) NTK_FAIL(GSL_EINVAL, "ntk_net_forward: no inputs");
-    const size_t L = net->L, *n = net->n;
-    memcpy(b->a[0], X, N * n[0] * sizeof *X);
-    for (size_t l = 0; l < L; l++) {
-        const double *W = ntk_net_W(net, l), *bias = ntk_net_b(net, l);
-        double *z = b->z[l + 1]; /* N x n[l+1] */
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < n[l + 1]; j++) z[i * n[l + 1] + j] = net->beta * bias[j];
-        /* z += A(l) W(l)^T / sqrt(n_l):  (N x n_l) (n_l x n_{l+1}) */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)n[l + 1], (int)n[l],
-                    1.0 / sqrt((double)n[l]), b->a[l], (int)n[l], W, (int)n[l], 1.0, z, (int)n[l + 1]);
-        if (l + 1 < L) ntk_nonlin_apply(net->sigma, N * n[l + 1], z, b->a[l + 1]);
-    }
-    b->N = N;
+    DISPATCH(net, forward, net, b, X, N);
     return 0;
-}
-
-/* Backpropagation from the top signals d[L] (N x n[L]) already in place:
- *   d(l) = sigma'(z(l)) * (d(l+1) W(l)) / sqrt(n_l),          l = L-1 .. 1,
- * and, when target is given (P values laid out like theta), the parameter update
- *   target_W(l) = keep target_W(l) + alpha d(l+1)^T A(l) / sqrt(n_l),
- *   target_b(l) = keep target_b(l) + alpha beta sum_i d(l+1)_i.
- * d(l) is computed before W(l) is touched, so target may be theta itself: the
- * gradient GEMM is then the gradient-descent update (keep = 1, alpha = -lr). */
-static void backprop(const ntk_net *net, ntk_batch *b, double *target, double alpha, double keep)
-{
-    const size_t L = net->L, N = b->N, *n = net->n;
-    for (size_t l = L; l-- > 0;) {
-        const double *W = ntk_net_W(net, l);
-        const double *dup = b->d[l + 1]; /* N x n[l+1] */
-        const double scale = 1.0 / sqrt((double)n[l]);
-        if (l >= 1) {
-            double *d = b->d[l]; /* N x n[l] */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)n[l], (int)n[l + 1],
-                        scale, dup, (int)n[l + 1], W, (int)n[l], 0.0, d, (int)n[l]);
-            const double *z = b->z[l];
-            if (net->sigma->closed == NTK_CLOSED_RELU) {
-                for (size_t k = 0; k < N * n[l]; k++) /* a select, not a branch */
-                    d[k] = z[k] > 0.0 ? d[k] : 0.0;
-            } else {
-                for (size_t k = 0; k < N * n[l]; k++) d[k] *= net->sigma->df(z[k]);
-            }
-        }
-        if (target) {
-            double *tW = target + net->off_w[l], *tb = target + net->off_b[l];
-            /* (n_{l+1} x N) (N x n_l) */
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n[l + 1], (int)n[l], (int)N,
-                        alpha * scale, dup, (int)n[l + 1], b->a[l], (int)n[l], keep, tW, (int)n[l]);
-            /* target_b = keep target_b + alpha beta D(l+1)^T 1: (n_{l+1} x N)(N), one
-             * pass over D by rows (a loop over columns strides n_{l+1} doubles) */
-            cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)n[l + 1], alpha * net->beta, dup,
-                        (int)n[l + 1], b->ones, 1, keep, tb, 1);
-        }
-    }
 }
 
 int ntk_net_backward(const ntk_net *net, ntk_batch *b)
@@ -198,8 +204,8 @@ int ntk_net_backward(const ntk_net *net, ntk_batch *b)
     if (st) return st;
     if (net->n[net->L] != 1)
         NTK_FAIL(GSL_EINVAL, "ntk_net_backward: needs a scalar output, network has %zu", net->n[net->L]);
-    for (size_t i = 0; i < b->N; i++) b->d[net->L][i] = 1.0;
-    backprop(net, b, NULL, 0.0, 0.0);
+    DISPATCH(net, unit_signals, b);
+    DISPATCH(net, backprop, net, b, NULL, 0.0, 0.0);
     return 0;
 }
 
@@ -210,15 +216,8 @@ static int forward_residual(const ntk_net *net, ntk_batch *b, const double *X, c
     if (!Y) NTK_FAIL(GSL_EINVAL, "%s: no targets", who);
     int st = ntk_net_forward(net, b, X, N);
     if (st) return st;
-    const size_t m = N * net->n[net->L];
-    const double *f = b->z[net->L];
-    double *dL = b->d[net->L], c = 0.0;
-    for (size_t k = 0; k < m; k++) {
-        double r = f[k] - Y[k];
-        c += r * r;
-        dL[k] = r / (double)N;
-    }
-    if (loss) *loss = 0.5 * c / (double)N;
+    double c = DISPATCH(net, residual, net, b, Y, N);
+    if (loss) *loss = c;
     return 0;
 }
 
@@ -228,7 +227,15 @@ int ntk_net_gradient(const ntk_net *net, ntk_batch *b, const double *X, const do
     if (!grad) NTK_FAIL(GSL_EINVAL, "ntk_net_gradient: no gradient buffer");
     int st = forward_residual(net, b, X, Y, N, loss, "ntk_net_gradient");
     if (st) return st;
-    backprop(net, b, grad, 1.0, 0.0);
+    if (net->precision == NTK_DOUBLE) {
+        backprop_double(net, b, grad, 1.0, 0.0);
+        return 0;
+    }
+    float *g = malloc(net->P * sizeof *g);
+    if (!g) NTK_FAIL(GSL_ENOMEM, "ntk_net_gradient: out of memory for %zu parameters", net->P);
+    backprop_float(net, b, g, 1.0, 0.0);
+    for (size_t p = 0; p < net->P; p++) grad[p] = g[p];
+    free(g);
     return 0;
 }
 
@@ -238,7 +245,8 @@ int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y
     if (!isfinite(lr)) NTK_FAIL(GSL_EINVAL, "ntk_net_gd_step: learning rate must be finite, got %g", lr);
     int st = forward_residual(net, b, X, Y, N, loss, "ntk_net_gd_step");
     if (st) return st;
-    backprop(net, b, net->theta, -lr, 1.0);
+    if (net->precision == NTK_SINGLE) backprop_float(net, b, net->theta_float, -lr, 1.0);
+    else backprop_double(net, b, net->theta, -lr, 1.0);
     return 0;
 }
 

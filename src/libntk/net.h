@@ -8,9 +8,19 @@
  *
  * Computation is batched: a batch of N inputs is a row-major N x n_0 matrix X, and
  * each layer is one GEMM,  Z(l+1) = A(l) W(l)^T / sqrt(n_l) + 1 (beta b(l))^T,
- * with A(l), Z(l) row-major N x n_l. Everything is double precision: the GEMM rate
- * on this machine's 2 cores is ~105 GFLOP/s, and every kernel sum is then
- * accumulated in double without conversions.
+ * with A(l), Z(l) row-major N x n_l.
+ *
+ * Two precisions, chosen per network when it is allocated (a run-time choice: an
+ * experiment's `precision` parameter):
+ *   NTK_DOUBLE  parameters and batches in double, dgemm;
+ *   NTK_SINGLE  parameters and batches in float, sgemm (about twice the double GEMM
+ *               rate on this machine's 2 cores, and half the memory).
+ * In both, what the experiments record is computed in double: the outputs f (the last
+ * layer's sums, over the float activations and weights, accumulate in double), the
+ * cost C, and the empirical kernels (entk.h: their Gram products are taken in double
+ * from the float features). Inputs, targets and every result cross the interface in
+ * double. The code is one text for both (net_source.inc, compiled once per precision
+ * as GSL does: templates_on.h); the public functions below take either network.
  *
  * Training is full-batch gradient descent on the paper's cost
  *   C = 1/(2N) sum_i |f(x_i) - y_i|^2,
@@ -23,27 +33,48 @@
 #include <stddef.h>
 #include "nonlin.h"
 
+/* The storage and GEMM precision of a network and its batches. */
+typedef enum { NTK_DOUBLE = 0, NTK_SINGLE = 1 } ntk_precision;
+
+/* "double" or "single"; and back: the precision named `name` into *p, 0 on success,
+ * GSL_EINVAL (message naming both choices) otherwise. */
+const char *ntk_precision_name(ntk_precision p);
+int ntk_precision_find(const char *name, ntk_precision *p);
+
 typedef struct {
     size_t L;                 /* depth: number of weight matrices */
     size_t *n;                /* widths n[0..L]: n[0] inputs, n[L] outputs */
     double beta;              /* bias scale */
     const ntk_nonlin *sigma;  /* nonlinearity */
     size_t P;                 /* number of parameters */
-    double *theta;            /* all P parameters in one block: for l = 0..L-1,
-                                 W(l) (n[l+1] x n[l], row-major) then b(l) (n[l+1]) */
-    size_t *off_w, *off_b;    /* offsets of W(l) and b(l) in theta (L each) */
+    ntk_precision precision;  /* which of theta, theta_float holds them */
+    double *theta;            /* NTK_DOUBLE: all P parameters in one block: for
+                                 l = 0..L-1, W(l) (n[l+1] x n[l], row-major) then b(l)
+                                 (n[l+1]); NULL in single precision */
+    float *theta_float;       /* NTK_SINGLE: the same block in float; NULL in double */
+    size_t *off_w, *off_b;    /* offsets of W(l) and b(l) in the block (L each) */
 } ntk_net;
 
-/* A network of depth L >= 1 with widths n[0..L] (all >= 1), bias scale beta >= 0.
- * Parameters are zero until ntk_net_init. NULL on error (ntk_last_error()). */
+/* A double-precision network of depth L >= 1 with widths n[0..L] (all >= 1), bias
+ * scale beta >= 0. Parameters are zero until ntk_net_init. NULL on error
+ * (ntk_last_error()). ntk_net_alloc_precision: the same in the given precision. */
 ntk_net *ntk_net_alloc(size_t L, const size_t *n, double beta, const ntk_nonlin *sigma);
+ntk_net *ntk_net_alloc_precision(size_t L, const size_t *n, double beta, const ntk_nonlin *sigma,
+                                 ntk_precision precision);
 void ntk_net_free(ntk_net *net); /* NULL is fine */
 
 /* Draw every parameter i.i.d. N(0, 1) from a GSL mt19937 generator seeded with seed
- * (in the order of theta): the same seed gives bit-identical parameters. */
+ * (in the order of theta): the same seed gives bit-identical parameters, and a
+ * single-precision network the same draws as a double one, rounded to float. */
 int ntk_net_init(ntk_net *net, unsigned long seed);
 
-/* Views of W(l) (n[l+1] x n[l]) and b(l) (n[l+1]) inside theta. */
+/* The P parameters as doubles (theta, or theta_float widened: exact), and back (a
+ * single-precision network rounds them to float), for either precision. */
+int ntk_net_get_params(const ntk_net *net, double *theta);
+int ntk_net_set_params(ntk_net *net, const double *theta);
+
+/* Views of W(l) (n[l+1] x n[l]) and b(l) (n[l+1]) inside theta: double precision only
+ * (NULL for a single-precision network). */
 double *ntk_net_W(const ntk_net *net, size_t l);
 double *ntk_net_b(const ntk_net *net, size_t l);
 
@@ -56,19 +87,25 @@ size_t ntk_net_count_params(size_t L, const size_t *n);
 double ntk_net_step_flops(const ntk_net *net, size_t N);
 
 /* The buffers of one batch of up to cap inputs: pre-activations, activations and
- * backpropagated signals of every layer. Allocated once; the forward, backward and
+ * backpropagated signals of every layer, in the network's precision, except the
+ * outputs z[L], which are double in both. Allocated once; the forward, backward and
  * training functions allocate nothing. */
 typedef struct {
     size_t cap;     /* largest batch */
     size_t N;       /* rows of the last forward pass */
     size_t L;
-    double **z;     /* z[l], l = 1..L: pre-activations (cap x n[l]); z[L] = outputs */
-    double **a;     /* a[l], l = 0..L-1: activations (cap x n[l]); a[0] = the inputs */
-    double **d;     /* d[l], l = 1..L: signals (cap x n[l]), see ntk_net_backward */
-    double *ones;   /* cap ones: bias gradients as one GEMV, sum_i d_i = D^T 1 */
-    double *block;  /* the one allocation behind z, a, d, ones */
+    ntk_precision precision; /* the network's: which of the members below are set */
+    double **z;     /* z[L] (cap x n[L]): the outputs f, in double in both precisions;
+                       double precision: z[l], l = 1..L-1, pre-activations (cap x n[l]) */
+    double **a;     /* double: a[l], l = 0..L-1: activations (cap x n[l]); a[0] = inputs */
+    double **d;     /* double: d[l], l = 1..L: signals (cap x n[l]), see ntk_net_backward */
+    double *ones;   /* double: cap ones: bias gradients as one GEMV, sum_i d_i = D^T 1 */
+    float **z_float, **a_float, **d_float; /* single: z[1..L-1], a[0..L-1], d[1..L] */
+    float *ones_float;                     /* single: cap ones */
+    void *block;    /* the one allocation behind all of them */
 } ntk_batch;
 
+/* A batch for net's precision (it serves only networks of that precision). */
 ntk_batch *ntk_batch_alloc(const ntk_net *net, size_t cap);
 void ntk_batch_free(ntk_batch *b); /* NULL is fine */
 
@@ -76,8 +113,8 @@ void ntk_batch_free(ntk_batch *b); /* NULL is fine */
  * b->z[L] (N x n[L]) and every a[l], z[l] is kept for the backward pass. */
 int ntk_net_forward(const ntk_net *net, ntk_batch *b, const double *X, size_t N);
 
-/* After a forward pass, for a scalar output (n[L] = 1): d[l] = df/dz(l) for every
- * input of the batch, l = 1..L (d[L] = 1):
+/* After a forward pass, for a scalar output (n[L] = 1): d[l] (d_float[l] in single
+ * precision) = df/dz(l) for every input of the batch, l = 1..L (d[L] = 1):
  *   d(l) = sigma'(z(l)) * (W(l)^T d(l+1)) / sqrt(n_l).
  * These are what the empirical NTK needs (entk.h). */
 int ntk_net_backward(const ntk_net *net, ntk_batch *b);
@@ -85,12 +122,14 @@ int ntk_net_backward(const ntk_net *net, ntk_batch *b);
 /* Gradient of C = 1/(2N) sum_i |f(x_i) - Y_i|^2 with respect to theta, into grad
  * (P values, same layout as theta), for the batch X (N x n[0]), Y (N x n[L]).
  * *loss (may be NULL) receives C. Used by tests and by anyone who needs the gradient
- * itself; training uses ntk_net_gd_step. */
+ * itself; training uses ntk_net_gd_step. A single-precision network computes it in
+ * float, in a temporary of P floats that this function allocates. */
 int ntk_net_gradient(const ntk_net *net, ntk_batch *b, const double *X, const double *Y,
                      size_t N, double *grad, double *loss);
 
 /* One step of full-batch gradient descent theta <- theta - lr grad C, in place.
- * *loss (may be NULL) receives C before the step. Allocates nothing. */
+ * *loss (may be NULL) receives C before the step, and b->z[L] keeps the outputs f
+ * before the step (the forward pass the gradient came from). Allocates nothing. */
 int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y,
                     size_t N, double lr, double *loss);
 

@@ -1,0 +1,6 @@
+/* templates_off.h - undo templates_on.h. */
+#undef ATOMIC
+#undef FUNCTION
+#undef MEMBER
+#undef BLAS
+#undef PRECISION
