@@ -33,6 +33,7 @@ static const ntk_param_def defs[] = {
     {"steps",     "5",     "200",      "200",       "gradient steps"},
     {"lr",        "1.0",   "1.0",      "1.0",       "learning rate (t = lr x steps)"},
     {"grid",      "37",    "361",      "361",       "points gamma in [-pi, pi] on the unit circle"},
+    {"precision", "double", "double",  "double",    "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -42,6 +43,7 @@ typedef struct {
     long seeds, depth, train, data_seed, steps, grid;
     double beta, lr;
     const ntk_nonlin *sigma;
+    ntk_precision precision;
 } settings;
 
 static void read_settings(const ntk_exp *e, void *settings_)
@@ -57,6 +59,7 @@ static void read_settings(const ntk_exp *e, void *settings_)
     s->lr = ntk_exp_double(e, "lr", 1e-12, 1e6);
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
     s->sigma = ntk_exp_nonlin(e, "nonlin");
+    s->precision = ntk_exp_precision(e, "precision");
 }
 
 /* One run: a width and a seed. */
@@ -107,7 +110,7 @@ static void run(const ntk_exp *e, const void *settings_, const void *run_)
     ntk_data_gaussian((unsigned long)s->data_seed, N, 2, X);
     for (size_t i = 0; i < N; i++) Y[i] = X[2 * i] * X[2 * i + 1];
 
-    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, s->sigma);
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, s->sigma, s->precision);
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M > N ? M : N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)r->seed));

@@ -46,6 +46,7 @@ static const ntk_param_def defs[] = {
     {"eig_depths",   "3,4,5,6", "3,4,5,6", "3,4,5,6",     "depths of the eigenvalue table (analytic limit)"},
     {"power_tol",    "1e-12", "1e-12",  "1e-12",          "power iteration: residual |Kv - lambda v| <= tol lambda1"},
     {"checkpoint",   "300",  "300",     "300",            "seconds between checkpoints of a training run (0: none)"},
+    {"precision",    "double", "double", "double",        "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 /* the settings a run file may differ in from the summary's: they change no result */
@@ -59,6 +60,7 @@ typedef struct {
     size_t nwidths, neig;
     double beta, lr, power_tol;
     const ntk_nonlin *sigma;
+    ntk_precision precision;
 } settings;
 
 static void read_settings(const ntk_exp *e, settings *s)
@@ -80,6 +82,7 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->power_tol = ntk_exp_double(e, "power_tol", 1e-15, 1e-3);
     s->checkpoint = ntk_exp_long(e, "checkpoint", 0, 1L << 30);
     s->sigma = ntk_exp_nonlin(e, "nonlin");
+    s->precision = ntk_exp_precision(e, "precision");
 }
 
 /* The batch: N digits drawn without replacement (partial Fisher-Yates, mt19937 seeded
@@ -154,7 +157,7 @@ static void kernel_gram(const ntk_exp *e, const settings *s, long width, long de
     }
     size_t n[21];
     ntk_exp_layer_widths(n, dim, depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, s->beta, s->sigma));
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc_precision((size_t)depth, n, s->beta, s->sigma, s->precision));
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)s->kernel_seed));
     ntk_exp_ok(e, ntk_entk_gram(net, b, X, N, K));
@@ -254,7 +257,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     const double *f2 = p.f + N;
 
     ntk_exp_layer_widths(n, dim, s->depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc_precision((size_t)s->depth, n, s->beta, s->sigma, s->precision));
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     double *Y = malloc(N * sizeof *Y), *f = malloc(N * sizeof *f), *rec = malloc(2 * (T + 1) * sizeof *rec);

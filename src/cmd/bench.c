@@ -2,12 +2,13 @@
  * (issue 6).
  *
  *   bench [quick] [only=PREFIX] [NAME ...]
+ *   bench time fig3|fig1|fig2 double|single [WIDTH [STEPS]]
  *
  * Every case is timed as the median of several repeats after one warm-up run, and
  * compared with a reference time: for GEMM-bound work, the time its flops take at the
- * double-precision GEMM rate, timed in the same repeats as the work itself (so the
- * ratio depends neither on the machine nor on its drift, only on how close the library
- * gets to its GEMM); for the empirical
+ * GEMM rate of its precision (dgemm for double, sgemm for the -single cases), timed in
+ * the same repeats as the work itself (so the ratio depends neither on the machine nor
+ * on its drift, only on how close the library gets to its GEMM); for the empirical
  * NTK, one forward and backward pass over the same batch; for analytic kernels and
  * end-to-end runs, fixed budgets in seconds. Each row: case, seconds, reference
  * seconds, ratio = seconds / reference, target = the largest ratio allowed.
@@ -16,8 +17,9 @@
  * build/timings/default/NAME (written by the Makefile); missing ones are reported absent.
  * Nothing is run for them here. `quick` runs fewer repeats (a smoke test).
  * `only=PREFIX` runs the GEMM rate and the cases whose name starts with PREFIX, and
- * prints them without writing the data file (for comparisons, e.g. with PyTorch:
- * src/tools/torch_compare.py).
+ * prints them without writing the data file. `time` times the training step of one
+ * figure's shape and nothing else (see time_steps; src/tools/torch_compare.py alternates
+ * it with PyTorch's).
  *
  * Writes data/bench/results.dat (columns: case seconds reference_seconds ratio target)
  * and prints the table. Threads: OpenBLAS's (OPENBLAS_NUM_THREADS, set by the
@@ -67,7 +69,7 @@ static void add_row(const char *name, double secs, double ref, double target, co
     r->ref = ref;
     r->target = target;
     snprintf(r->extra, sizeof r->extra, "%s", extra ? extra : "");
-    printf("  %-22s %10.4f s  ref %10.4f s  ratio %6.3f  target %5.2f  %s  %s\n", name, secs,
+    printf("  %-27s %10.4f s  ref %10.4f s  ratio %6.3f  target %5.2f  %s  %s\n", name, secs,
            ref, secs / ref, target, secs / ref <= target ? "ok  " : "MISS", r->extra);
     fflush(stdout);
 }
@@ -136,6 +138,7 @@ static size_t reps(size_t full) { return quick ? 1 : full; }
 static struct {
     size_t n;
     double *A;
+    float *S;
 } ref;
 
 static void ref_dgemm(void)
@@ -145,6 +148,20 @@ static void ref_dgemm(void)
                 (int)n, ref.A + n * n, (int)n, 0.0, ref.A + 2 * n * n, (int)n);
 }
 
+static void ref_sgemm(void)
+{
+    const size_t n = ref.n;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0f, ref.S,
+                (int)n, ref.S + n * n, (int)n, 0.0f, ref.S + 2 * n * n, (int)n);
+}
+
+/* The reference GEMM of a precision. */
+static void ref_gemm(ntk_precision p)
+{
+    if (p == NTK_SINGLE) ref_sgemm();
+    else ref_dgemm();
+}
+
 static double ref_flops(void) { return 2.0 * (double)ref.n * (double)ref.n * (double)ref.n; }
 
 /* The dgemm and sgemm rows: n x n products, the median of 5 after a warm-up. */
@@ -152,17 +169,14 @@ static void gemm_rates(size_t n)
 {
     ref.n = n;
     ref.A = need(malloc(3 * n * n * sizeof *ref.A), "dgemm");
-    float *S = need(malloc(3 * n * n * sizeof *S), "sgemm");
+    ref.S = need(malloc(3 * n * n * sizeof *ref.S), "sgemm");
     for (size_t i = 0; i < 3 * n * n; i++) {
         ref.A[i] = (double)(i % 7) * 0.1 - 0.3;
-        S[i] = (float)ref.A[i];
+        ref.S[i] = (float)ref.A[i];
     }
     double td, ts;
     TIME_MEDIAN(reps(5), td, ref_dgemm());
-    TIME_MEDIAN(reps(5), ts,
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n,
-                            1.0f, S, (int)n, S + n * n, (int)n, 0.0f, S + 2 * n * n, (int)n));
-    free(S);
+    TIME_MEDIAN(reps(5), ts, ref_sgemm());
     double flops = ref_flops(), drate = flops / td, srate = flops / ts;
     char buf[64];
     snprintf(buf, sizeof buf, "%.1f GFLOP/s", drate / 1e9);
@@ -185,61 +199,131 @@ static double *inputs(size_t N, size_t n0, int uniform, unsigned long seed)
     return X;
 }
 
-static ntk_net *make_net(size_t n0, size_t L, size_t width, unsigned long seed)
+static ntk_net *make_net(size_t n0, size_t L, size_t width, unsigned long seed, ntk_precision p)
 {
     size_t n[16];
     n[0] = n0;
     for (size_t l = 1; l < L; l++) n[l] = width;
     n[L] = 1;
-    ntk_net *net = ntk_net_alloc(L, n, 0.1, ntk_nonlin_find("relu"));
+    ntk_net *net = ntk_net_alloc_precision(L, n, 0.1, ntk_nonlin_find("relu"), p);
     if (!net || ntk_net_init(net, seed)) die("network");
     return net;
 }
 
 /* ---- training: one full-batch gradient step ---- */
 
-/* Each repeat times the reference dgemm and then the step, so that both medians come
- * from the same stretch of the machine's time; the reference is the step's flops at
- * that paired dgemm rate. */
-static void bench_train(const char *name, size_t n0, size_t L, size_t width, size_t N,
-                        size_t nrep)
+/* The training shapes of the figures (torch_compare.py builds the same): n0 inputs,
+ * depth L, batch N, hidden width by default; inputs uniform in [0, 1] (MNIST-shaped)
+ * or N(0, 1) (the circle experiments': their exact values do not change the work). */
+typedef struct {
+    const char *name;
+    size_t n0, L, N, width;
+} shape;
+
+static const shape shapes[] = {
+    {"fig3", 784, 5, 512, 1000}, /* MNIST batch, depth 5 */
+    {"fig1", 2, 4, 100, 10000},  /* 100 points of the plane, depth 4 */
+    {"fig2", 2, 4, 4, 1000},     /* 4 points of the circle, depth 4 */
+};
+
+static const shape *find_shape(const char *name)
+{
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+        if (strcmp(shapes[i].name, name) == 0) return &shapes[i];
+    return NULL;
+}
+
+/* A network of shape sh and the given width, its batch, inputs and targets. */
+typedef struct {
+    ntk_net *net;
+    ntk_batch *b;
+    double *X, *Y;
+    size_t N;
+} trainer;
+
+static trainer trainer_make(const shape *sh, size_t width, ntk_precision p)
+{
+    trainer t = {make_net(sh->n0, sh->L, width, 11, p), NULL, NULL, NULL, sh->N};
+    t.b = ntk_batch_alloc(t.net, sh->N);
+    if (!t.b) die("batch");
+    t.X = inputs(sh->N, sh->n0, sh->n0 > 2, 5);
+    t.Y = inputs(sh->N, 1, 0, 6);
+    return t;
+}
+
+/* One step; a tiny learning rate keeps the parameters (and so the timings) where
+ * they start. */
+static void trainer_step(trainer *t, const char *what)
+{
+    double loss;
+    if (ntk_net_gd_step(t->net, t->b, t->X, t->Y, t->N, 1e-6, &loss)) die(what);
+}
+
+static void trainer_free(trainer *t)
+{
+    free(t->X);
+    free(t->Y);
+    ntk_batch_free(t->b);
+    ntk_net_free(t->net);
+}
+
+/* Each repeat times the reference GEMM of the network's precision and then the step,
+ * so that both medians come from the same stretch of the machine's time; the
+ * reference is the step's flops at that paired GEMM rate. */
+static void bench_train(const char *name, ntk_precision p, const char *shape_name, size_t width, size_t nrep)
 {
     if (!wanted(name)) return;
-    ntk_net *net = make_net(n0, L, width, 11);
-    ntk_batch *b = ntk_batch_alloc(net, N);
-    if (!b) die("batch");
-    double *X = inputs(N, n0, n0 > 2, 5), *Y = inputs(N, 1, 0, 6), loss;
-    double ts[16], tr[16];
+    trainer tr = trainer_make(find_shape(shape_name), width, p);
+    double ts[16], tg[16];
     size_t r = reps(nrep) < 16 ? reps(nrep) : 16;
-    /* a tiny learning rate keeps the parameters (and so the timings) where they start */
-    if (ntk_net_gd_step(net, b, X, Y, N, 1e-6, &loss)) die(name); /* warm-up */
+    trainer_step(&tr, name); /* warm-up */
     for (size_t k = 0; k < r; k++) {
         double t0 = ntk_progress_now();
-        ref_dgemm();
-        tr[k] = ntk_progress_now() - t0;
+        ref_gemm(p);
+        tg[k] = ntk_progress_now() - t0;
         t0 = ntk_progress_now();
-        if (ntk_net_gd_step(net, b, X, Y, N, 1e-6, &loss)) die(name);
+        trainer_step(&tr, name);
         ts[k] = ntk_progress_now() - t0;
     }
-    double t = median(ts, r), rate = ref_flops() / median(tr, r);
-    double flops = ntk_net_step_flops(net, N);
+    double t = median(ts, r), rate = ref_flops() / median(tg, r);
+    double flops = ntk_net_step_flops(tr.net, tr.N);
     char buf[64];
-    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.0f%% of dgemm at %.1f)", flops / t / 1e9,
-             100.0 * flops / t / rate, rate / 1e9);
+    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.0f%% of %cgemm at %.1f)", flops / t / 1e9,
+             100.0 * flops / t / rate, p == NTK_SINGLE ? 's' : 'd', rate / 1e9);
     add_row(name, t, flops / rate, 1.25, buf);
-    free(X);
-    free(Y);
-    ntk_batch_free(b);
-    ntk_net_free(net);
+    trainer_free(&tr);
+}
+
+/* `bench time SHAPE PRECISION [WIDTH [STEPS]]`: seconds per training step of one shape,
+ * the median of STEPS after a warm-up step, with nothing else timed (for
+ * torch_compare.py, which alternates it with PyTorch's). Prints one line:
+ *   time SHAPE PRECISION WIDTH SECONDS GFLOPS */
+static int time_steps(int argc, char **argv)
+{
+    const shape *sh = argc > 0 ? find_shape(argv[0]) : NULL;
+    ntk_precision p;
+    long width = argc > 2 ? atol(argv[2]) : 0, steps = argc > 3 ? atol(argv[3]) : 5;
+    if (!sh || argc < 2 || ntk_precision_find(argv[1], &p) || (argc > 2 && width < 1) || steps < 1 ||
+        steps > 16 || argc > 4) {
+        fprintf(stderr, "bench: usage: bench time fig3|fig1|fig2 double|single [WIDTH [STEPS (1..16)]]\n");
+        return 2;
+    }
+    trainer tr = trainer_make(sh, width ? (size_t)width : sh->width, p);
+    double t;
+    TIME_MEDIAN((size_t)steps, t, trainer_step(&tr, "step"));
+    double flops = ntk_net_step_flops(tr.net, tr.N);
+    printf("time %s %s %zu %.6f %.2f\n", sh->name, ntk_precision_name(p), tr.net->n[1], t, flops / t / 1e9);
+    trainer_free(&tr);
+    return 0;
 }
 
 /* ---- empirical NTK Gram against one forward and backward pass ---- */
 
-static void bench_entk(const char *name, size_t width, size_t nrep)
+static void bench_entk(const char *name, ntk_precision p, size_t width, size_t nrep)
 {
     if (!wanted(name)) return;
     const size_t N = 512, n0 = 784, L = 5;
-    ntk_net *net = make_net(n0, L, width, 12);
+    ntk_net *net = make_net(n0, L, width, 12, p);
     ntk_batch *b = ntk_batch_alloc(net, N);
     if (!b) die("batch");
     double *X = inputs(N, n0, 1, 7), *K = need(malloc(N * N * sizeof *K), "Gram"), tfb, tg;
@@ -354,9 +438,15 @@ int main(int argc, char **argv)
     int first = 1;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("usage: bench [quick] [only=PREFIX] [EXPERIMENT ...]\n"
+               "       bench time fig3|fig1|fig2 double|single [WIDTH [STEPS]]\n"
                "Times libntk against this machine's GEMM rate; writes data/bench/results.dat\n"
-               "(not with only=PREFIX, which runs the cases whose name starts with PREFIX).\n");
+               "(not with only=PREFIX, which runs the cases whose name starts with PREFIX).\n"
+               "`time`: seconds per training step of one figure's shape, nothing else.\n");
         return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "time") == 0) {
+        ntk_install_gsl_handler();
+        return time_steps(argc - 2, argv + 2);
     }
     for (; first < argc; first++) {
         if (strcmp(argv[first], "quick") == 0)
@@ -379,12 +469,18 @@ int main(int argc, char **argv)
     printf("bench: libntk %s, %d BLAS thread(s)%s\n", ntk_revision(), openblas_get_num_threads(),
            quick ? ", quick" : "");
     gemm_rates(2048);
-    bench_train("train-fig3-w1000", 784, 5, 1000, 512, 7);
-    bench_train("train-fig3-w4000", 784, 5, 4000, 512, 5);
-    bench_train("train-fig1-w10000", 2, 4, 10000, 100, 5);
-    bench_entk("entk-gram-512-w1000", 1000, 5);
-    bench_entk("entk-gram-512-w10000", 10000, 1);
+    bench_train("train-fig3-w1000", NTK_DOUBLE, "fig3", 1000, 7);
+    bench_train("train-fig3-w4000", NTK_DOUBLE, "fig3", 4000, 5);
+    bench_train("train-fig1-w10000", NTK_DOUBLE, "fig1", 10000, 5);
+    bench_train("train-fig3-w1000-single", NTK_SINGLE, "fig3", 1000, 7);
+    bench_train("train-fig3-w4000-single", NTK_SINGLE, "fig3", 4000, 5);
+    bench_train("train-fig1-w10000-single", NTK_SINGLE, "fig1", 10000, 5);
+    bench_entk("entk-gram-512-w1000", NTK_DOUBLE, 1000, 5);
+    bench_entk("entk-gram-512-w10000", NTK_DOUBLE, 10000, 1);
+    bench_entk("entk-gram-512-w1000-single", NTK_SINGLE, 1000, 5);
+    bench_entk("entk-gram-512-w10000-single", NTK_SINGLE, 10000, 1);
     free(ref.A);
+    free(ref.S);
     bench_limit();
     if (!only) {
         bench_e2e(argc - first, argv + first);

@@ -242,10 +242,11 @@ size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width)
     return n;
 }
 
-ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma)
+ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma,
+                     ntk_precision precision)
 {
     size_t *n = ntk_exp_widths(e, n0, depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, beta, sigma));
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc_precision((size_t)depth, n, beta, sigma, precision));
     free(n);
     return net;
 }
@@ -424,6 +425,13 @@ const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key)
     const ntk_nonlin *f = ntk_nonlin_find(ntk_exp_str(e, key));
     if (!f) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, key), ntk_nonlin_names());
     return f;
+}
+
+ntk_precision ntk_exp_precision(const ntk_exp *e, const char *key)
+{
+    ntk_precision p;
+    if (ntk_precision_find(ntk_exp_str(e, key), &p)) ntk_exp_die(e, 2, "%s=%s: %s", key, ntk_exp_str(e, key), ntk_last_error());
+    return p;
 }
 
 size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max)

@@ -152,8 +152,10 @@ void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double 
  * wide, one output: a malloc'd array n[0..depth] (free it), or status 1. */
 size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width);
 
-/* A net of those widths (ntk_exp_widths), bias scale beta, nonlinearity sigma. */
-ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma);
+/* A net of those widths (ntk_exp_widths), bias scale beta, nonlinearity sigma, in the
+ * given precision (net.h; an experiment's `precision` parameter, ntk_exp_precision). */
+ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma,
+                     ntk_precision precision);
 
 /* Print "PROG: message" (fmt) to stderr, remove every file this command opened, and
  * exit(code). */
@@ -176,6 +178,9 @@ const char *ntk_exp_str(const ntk_exp *e, const char *key);
 
 /* The nonlinearity named by parameter key (status 2 if the table has no such name). */
 const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key);
+
+/* The precision named by parameter key: double or single (net.h; status 2 otherwise). */
+ntk_precision ntk_exp_precision(const ntk_exp *e, const char *key);
 
 /* The comma-separated nonlinearities of parameter key, or "all" (the whole table), into
  * out (at most max); returns how many (at least 1: an empty list ends with status 2). */

@@ -1,35 +1,55 @@
 #!/usr/bin/python3
-"""torch_compare.py - the training step of `make bench`, written in PyTorch, for the
-comparison issue 6 asks for. Not part of the build: PyTorch is not a dependency.
+"""torch_compare.py - libntk's training step against PyTorch's, side by side in one run
+(issues 6 and 15). Not part of the build: PyTorch is not a dependency; without it this
+says so and exits 0.
 
 The same network as libntk (net.h): NTK parameterisation
     z(l+1) = W(l) a(l) / sqrt(n_l) + beta b(l),  a(l) = relu(z(l)),  f = z(L),
 all parameters N(0, 1), beta 0.1, full-batch gradient descent on
-C = 1/(2N) sum_i (f(x_i) - y_i)^2, learning rate lr (tiny, so the timings stay where
-they start, as in the benchmark). Shapes (as in src/cmd/bench.c):
-    fig3: n0 = 784, depth 5, width 1000 (--width), batch 512, inputs uniform in [0, 1]
-    fig1: n0 = 2, depth 4, width 10000 (--width), batch 100, inputs N(0, 1)
-One warm-up step, then the median of --steps timed steps, in float64 and float32.
-Prints seconds per step and GFLOP/s (6 x batch x parameters flops per step).
+C = 1/(2N) sum_i (f(x_i) - y_i)^2 by autograd, learning rate 1e-6 (tiny, so the
+timings stay where they start, as in the benchmark). The shapes are bench.c's:
+    fig3: n0 = 784, depth 5, batch 512, inputs uniform in [0, 1]; widths 1000, 4000
+    fig1: n0 = 2, depth 4, batch 100, inputs N(0, 1); width 10000
+    fig2: n0 = 2, depth 4, batch 4, inputs N(0, 1); width 1000
+For each round and shape, PyTorch (in this process) and libntk (`bin/bench time SHAPE
+PRECISION WIDTH STEPS`, a separate process) each time STEPS steps after a warm-up
+step and report the median; the two alternate, and which goes first alternates from
+round to round. The table gives the median over rounds of each side and the ratio
+PyTorch seconds / libntk seconds (above 1: libntk is faster), and goes to
+data/bench/torch.dat (--out).
 
-    /usr/bin/python3 src/tools/torch_compare.py --shape fig3 --steps 10 --threads 2
-    OPENBLAS_NUM_THREADS=2 bin/bench only=train-fig3-w1000     # libntk, same shape
+PyTorch runs at its fastest setting measured on this machine (REPRODUCE.md,
+Performance): OMP_WAIT_POLICY=PASSIVE (set here before torch loads, unless the
+environment sets it: --omp-wait overrides), intra-op threads = --threads (default 2,
+the cores), float32 for single precision (PyTorch's default), float64 for double.
+libntk runs with OPENBLAS_NUM_THREADS = --threads.
 
-(Debian's python3-torch: apt-get install -y python3-torch; the Debian python, not a
-pyenv one, sees it.)
+    /usr/bin/python3 src/tools/torch_compare.py                   # single vs float32
+    /usr/bin/python3 src/tools/torch_compare.py --precision both  # and double vs float64
+
+Run it under the shared lock (flock /tmp/ntk-heavy.lock ...): about 10 minutes at
+the defaults. (Debian's python3-torch: apt-get install -y python3-torch; the Debian
+python, not a pyenv one, sees it.)
 """
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import time
 
-import torch
+SHAPES = {  # name: (n0, depth, batch, uniform inputs)
+    "fig3": (784, 5, 512, True),
+    "fig1": (2, 4, 100, False),
+    "fig2": (2, 4, 4, False),
+}
+# libntk single against PyTorch float32: the speed-up issue 15 asks for
+TARGETS = {"fig3": 1.0, "fig1": 2.0, "fig2": 2.0}
+DTYPES = {"single": "float32", "double": "float64"}
 
 
-def build(shape, width, dtype, gen):
-    if shape == "fig3":
-        n0, L, N, uniform = 784, 5, 512, True
-    else:
-        n0, L, N, uniform = 2, 4, 100, False
+def build(torch, shape, width, dtype, gen):
+    n0, L, N, uniform = SHAPES[shape]
     widths = [n0] + [width] * (L - 1) + [1]
     params = []
     for l in range(L):
@@ -44,7 +64,7 @@ def build(shape, width, dtype, gen):
     return widths, params, X, Y
 
 
-def step(widths, params, X, Y, beta, lr):
+def step(torch, widths, params, X, Y, beta, lr):
     a = X
     L = len(params)
     for l, (W, b) in enumerate(params):
@@ -62,35 +82,114 @@ def step(widths, params, X, Y, beta, lr):
     return loss.item()
 
 
+def torch_seconds(torch, shape, width, precision, steps):
+    """Median seconds of `steps` PyTorch steps after a warm-up step."""
+    gen = torch.Generator().manual_seed(11)
+    widths, params, X, Y = build(torch, shape, width, getattr(torch, DTYPES[precision]), gen)
+    step(torch, widths, params, X, Y, 0.1, 1e-6)  # warm-up
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step(torch, widths, params, X, Y, 0.1, 1e-6)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def libntk_seconds(bench, shape, width, precision, steps, threads):
+    """Median seconds of `steps` libntk steps after a warm-up step (bench time)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    out = subprocess.run([bench, "time", shape, precision, str(width), str(steps)], env=env,
+                         check=True, capture_output=True, text=True).stdout.split()
+    if len(out) != 6 or out[0] != "time":
+        sys.exit(f"torch_compare: unexpected output from {bench} time: {' '.join(out)}")
+    return float(out[4])
+
+
+def revision():
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shape", choices=["fig3", "fig1"], default="fig3")
-    ap.add_argument("--width", type=int, default=None)
-    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--cases", default="fig3:1000,fig3:4000,fig1:10000,fig2:1000",
+                    help="SHAPE:WIDTH,... (shapes fig3, fig1, fig2)")
+    ap.add_argument("--precision", choices=["single", "double", "both"], default="single")
+    ap.add_argument("--rounds", type=int, default=3, help="alternations of the two sides")
+    ap.add_argument("--steps", type=int, default=5, help="timed steps per side and round (1..16)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--dtypes", default="float64,float32")
+    ap.add_argument("--omp-wait", default=None, help="OMP_WAIT_POLICY for PyTorch (default PASSIVE)")
+    ap.add_argument("--bench", default="bin/bench")
+    ap.add_argument("--out", default="data/bench/torch.dat", help="data file ('-': none)")
     args = ap.parse_args()
-    width = args.width or (1000 if args.shape == "fig3" else 10000)
+    cases = []
+    for c in args.cases.split(","):
+        shape, _, width = c.partition(":")
+        if shape not in SHAPES or not width.isdigit() or int(width) < 1:
+            ap.error(f"bad case '{c}': expected SHAPE:WIDTH with SHAPE one of {', '.join(SHAPES)}")
+        cases.append((shape, int(width)))
+    if args.rounds < 1 or not 1 <= args.steps <= 16 or args.threads < 1:
+        ap.error("--rounds >= 1, --steps 1..16 and --threads >= 1 are needed")
+    if not os.access(args.bench, os.X_OK):
+        sys.exit(f"torch_compare: {args.bench} not found: build it first (make bin/bench)")
+    precisions = ["single", "double"] if args.precision == "both" else [args.precision]
+
+    # before torch loads its OpenMP runtime, which reads the variable once
+    if args.omp_wait:
+        os.environ["OMP_WAIT_POLICY"] = args.omp_wait
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        import torch
+    except ImportError:
+        print("torch_compare: PyTorch is not installed (apt-get install -y python3-torch; "
+              "Debian's /usr/bin/python3): nothing compared")
+        return 0
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), shape {args.shape}, "
-          f"width {width}, {args.steps} steps")
-    for name in args.dtypes.split(","):
-        dtype = getattr(torch, name)
-        gen = torch.Generator().manual_seed(11)
-        widths, params, X, Y = build(args.shape, width, dtype, gen)
-        P = sum(W.numel() + b.numel() for W, b in params)
-        flops = 6.0 * X.shape[0] * P
-        step(widths, params, X, Y, 0.1, 1e-6)  # warm-up
-        times = []
-        for _ in range(args.steps):
-            t0 = time.perf_counter()
-            step(widths, params, X, Y, 0.1, 1e-6)
-            times.append(time.perf_counter() - t0)
-        t = statistics.median(times)
-        print(f"  {name}: {t:.4f} s per step (median of {args.steps}), "
-              f"{flops / t / 1e9:.1f} GFLOP/s, {P} parameters")
-        del params
+    setting = (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
+               f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}; libntk {revision()}, "
+               f"OPENBLAS_NUM_THREADS={args.threads}; {args.rounds} rounds of {args.steps} steps")
+    print(f"torch_compare: {setting}", flush=True)
+
+    times = {}  # (shape, width, precision) -> ([torch], [libntk])
+    for r in range(args.rounds):
+        for shape, width in cases:
+            for p in precisions:
+                tt, tl = times.setdefault((shape, width, p), ([], []))
+                sides = [("torch", lambda: tt.append(torch_seconds(torch, shape, width, p, args.steps))),
+                         ("libntk", lambda: tl.append(libntk_seconds(args.bench, shape, width, p, args.steps,
+                                                                     args.threads)))]
+                for _, run in (sides if r % 2 == 0 else sides[::-1]):
+                    run()
+                print(f"  round {r + 1}: {shape} width {width} {p}: PyTorch {DTYPES[p]} {tt[-1]:.4f} s, "
+                      f"libntk {tl[-1]:.4f} s per step", flush=True)
+
+    rows = []
+    print(f"{'case':<16} {'precision':<9} {'PyTorch s':>10} {'libntk s':>10} {'ratio':>6} {'target':>6}")
+    for (shape, width, p), (tt, tl) in times.items():
+        t_torch, t_lib = statistics.median(tt), statistics.median(tl)
+        target = TARGETS[shape] if p == "single" else 0.0
+        verdict = "" if not target else ("ok" if t_torch / t_lib >= target else "MISS")
+        rows.append((f"{shape}-w{width}", p, t_torch, t_lib, t_torch / t_lib, target))
+        print(f"{shape + '-w' + str(width):<16} {p:<9} {t_torch:10.4f} {t_lib:10.4f} {t_torch / t_lib:6.2f} "
+              f"{target if target else '-':>6} {verdict}")
+    if args.out != "-":
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+        with open(args.out + ".tmp", "w") as f:
+            f.write("# program: src/tools/torch_compare.py\n")
+            f.write(f"# {setting}\n")
+            f.write("# seconds per full-batch gradient step, median over rounds of the median of the\n"
+                    "# steps of each round; ratio = torch_seconds / libntk_seconds (above 1: libntk faster);\n"
+                    "# target: the smallest ratio asked for (issue 15; 0: none)\n")
+            f.write("# columns: case precision torch_seconds libntk_seconds ratio target\n")
+            for case, p, a, b, ratio, target in rows:
+                f.write(f"{case} {p} {a:.17g} {b:.17g} {ratio:.17g} {target:.17g}\n")
+        os.replace(args.out + ".tmp", args.out)
+        print(f"torch_compare: wrote {args.out}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
