@@ -19,8 +19,8 @@ PyTorch seconds / libntk seconds (above 1: libntk is faster), and goes to
 data/bench/torch.dat (--out).
 
 PyTorch runs at its fastest setting measured on this machine (REPRODUCE.md,
-Performance): OMP_WAIT_POLICY=PASSIVE (set here before torch loads, unless the
-environment sets it: --omp-wait overrides), intra-op threads = --threads (default 2,
+Performance): OMP_WAIT_POLICY=PASSIVE (set here before torch loads; --omp-wait
+ACTIVE or unset to compare), intra-op threads = --threads (default 2,
 the cores), float32 for single precision (PyTorch's default), float64 for double.
 libntk runs with OPENBLAS_NUM_THREADS = --threads.
 
@@ -121,7 +121,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="alternations of the two sides")
     ap.add_argument("--steps", type=int, default=5, help="timed steps per side and round (1..16)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--omp-wait", default=None, help="OMP_WAIT_POLICY for PyTorch (default PASSIVE)")
+    ap.add_argument("--omp-wait", default="PASSIVE",
+                    help="OMP_WAIT_POLICY for PyTorch: PASSIVE (default), ACTIVE, or 'unset' for the runtime's own")
     ap.add_argument("--bench", default="bin/bench")
     ap.add_argument("--out", default="data/bench/torch.dat", help="data file ('-': none)")
     args = ap.parse_args()
@@ -138,9 +139,10 @@ def main():
     precisions = ["single", "double"] if args.precision == "both" else [args.precision]
 
     # before torch loads its OpenMP runtime, which reads the variable once
-    if args.omp_wait:
+    if args.omp_wait == "unset":
+        os.environ.pop("OMP_WAIT_POLICY", None)
+    else:
         os.environ["OMP_WAIT_POLICY"] = args.omp_wait
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
     except ImportError:
@@ -149,7 +151,7 @@ def main():
         return 0
     torch.set_num_threads(args.threads)
     setting = (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
-               f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}; libntk {revision()}, "
+               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}; libntk {revision()}, "
                f"OPENBLAS_NUM_THREADS={args.threads}; {args.rounds} rounds of {args.steps} steps")
     print(f"torch_compare: {setting}", flush=True)
 
