@@ -268,6 +268,28 @@ static void test_bench(void)
         if (r.status != 2)
             printf("\n    bench case %zu: status %d, stderr '%s'", i, r.status, r.err);
     }
+    /* bench time: one line "time SHAPE PRECISION WIDTH SECONDS GFLOPS"; bad arguments named */
+    const char *timed[] = {"time", "fig2", "single", "20", "1", NULL};
+    run_prog(&r, bench, timed);
+    double secs = 0.0, gf = 0.0;
+    CU_ASSERT(r.status == 0 && r.err[0] == '\0' && count_lines(r.out) == 1);
+    CU_ASSERT(sscanf(r.out, "time fig2 single 20 %lf %lf", &secs, &gf) == 2 && secs > 0.0 && gf > 0.0);
+    static const struct {
+        const char *args[7];
+        const char *culprit;
+    } badtime[] = {{{"time", "fig9", "single", NULL}, "fig9"},
+                   {{"time", "fig2", "float", NULL}, "float"},
+                   {{"time", "fig2", "double", "0", NULL}, "'0'"},
+                   {{"time", "fig2", "double", "20", "17", NULL}, "'17'"},
+                   {{"time", "fig2", NULL}, "usage"},
+                   {{"time", "fig2", "double", "20", "1", "x"}, "usage"}};
+    for (size_t i = 0; i < sizeof badtime / sizeof *badtime; i++) {
+        run_prog(&r, bench, badtime[i].args);
+        int ok = r.status == 2 && r.out[0] == '\0' && count_lines(r.err) == 1 &&
+                 strncmp(r.err, "bench: time: ", 13) == 0 && strstr(r.err, badtime[i].culprit) != NULL;
+        CU_ASSERT(ok);
+        if (!ok) printf("\n    bench time case %zu: status %d, stderr '%s'", i, r.status, r.err);
+    }
 }
 
 void ntk_test_cli(void)
@@ -278,6 +300,6 @@ void ntk_test_cli(void)
     CU_add_test(s, "--help and kernel --help: exit 0, on stdout", test_help);
     CU_add_test(s, "bad inputs: exit 2, one line on stderr, nothing on stdout",
                 test_bad_inputs);
-    CU_add_test(s, "bench quick only=relu: GEMM and relu rows, no data file; bad arguments exit 2",
+    CU_add_test(s, "bench quick only=relu: GEMM and relu rows, no data file; bench time; bad arguments exit 2",
                 test_bench);
 }

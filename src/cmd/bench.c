@@ -298,14 +298,26 @@ static void bench_train(const char *name, ntk_precision p, const char *shape_nam
  * the median of STEPS after a warm-up step, with nothing else timed (for
  * torch_compare.py, which alternates it with PyTorch's). Prints one line:
  *   time SHAPE PRECISION WIDTH SECONDS GFLOPS */
+static long whole(const char *s, long min, long max)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= min && v <= max ? v : -1;
+}
+
 static int time_steps(int argc, char **argv)
 {
-    const shape *sh = argc > 0 ? find_shape(argv[0]) : NULL;
+    const char *usage = "usage: bench time fig3|fig1|fig2 double|single [WIDTH [STEPS (1..16)]]";
+    if (argc < 2 || argc > 4) {
+        fprintf(stderr, "bench: time: %s\n", usage);
+        return 2;
+    }
+    const shape *sh = find_shape(argv[0]);
     ntk_precision p;
-    long width = argc > 2 ? atol(argv[2]) : 0, steps = argc > 3 ? atol(argv[3]) : 5;
-    if (!sh || argc < 2 || ntk_precision_find(argv[1], &p) || (argc > 2 && width < 1) || steps < 1 ||
-        steps > 16 || argc > 4) {
-        fprintf(stderr, "bench: usage: bench time fig3|fig1|fig2 double|single [WIDTH [STEPS (1..16)]]\n");
+    long width = argc > 2 ? whole(argv[2], 1, 1000000) : 0, steps = argc > 3 ? whole(argv[3], 1, 16) : 5;
+    if (!sh || ntk_precision_find(argv[1], &p) || width < 0 || steps < 0) {
+        const char *bad = !sh ? argv[0] : ntk_precision_find(argv[1], &p) ? argv[1] : width < 0 ? argv[2] : argv[3];
+        fprintf(stderr, "bench: time: bad argument '%s' (%s)\n", bad, usage);
         return 2;
     }
     trainer tr = trainer_make(sh, width ? (size_t)width : sh->width, p);

@@ -134,8 +134,6 @@ def main():
         cases.append((shape, int(width)))
     if args.rounds < 1 or not 1 <= args.steps <= 16 or args.threads < 1:
         ap.error("--rounds >= 1, --steps 1..16 and --threads >= 1 are needed")
-    if not os.access(args.bench, os.X_OK):
-        sys.exit(f"torch_compare: {args.bench} not found: build it first (make bin/bench)")
     precisions = ["single", "double"] if args.precision == "both" else [args.precision]
 
     # before torch loads its OpenMP runtime, which reads the variable once
@@ -149,6 +147,8 @@ def main():
         print("torch_compare: PyTorch is not installed (apt-get install -y python3-torch; "
               "Debian's /usr/bin/python3): nothing compared")
         return 0
+    if not os.access(args.bench, os.X_OK):
+        sys.exit(f"torch_compare: {args.bench} not found: build it first (make bin/bench)")
     torch.set_num_threads(args.threads)
     setting = (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
                f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}; libntk {revision()}, "
