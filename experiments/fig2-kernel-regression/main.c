@@ -300,40 +300,6 @@ static void write_band(const ntk_exp *e, const settings *s, const double *gamma,
     }
 }
 
-/* Share of the values F (S x M) inside [p10, p90] of the Gaussian k, over the grid
- * points where its sd exceeds sd_floor (all of them for a negative floor); shares
- * below p10 and above p90. */
-static double inside(size_t S, size_t M, const double *F, const kernels *k, double sd_floor, double *below,
-                     double *above)
-{
-    size_t in = 0, lo = 0, hi = 0;
-    for (size_t q = 0; q < S; q++)
-        for (size_t i = 0; i < M; i++) {
-            if (!(sqrt(k->var[i]) > sd_floor)) continue;
-            double f = F[q * M + i], p10 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[0]);
-            double p90 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[2]);
-            if (f < p10) lo++;
-            else if (f > p90) hi++;
-            else in++;
-        }
-    const double n = (double)(in + lo + hi);
-    if (below) *below = (double)lo / n;
-    if (above) *above = (double)hi / n;
-    return (double)in / n;
-}
-
-/* mean over the grid of |mean over seeds of F - m| */
-static double mean_abs_dev(size_t S, size_t M, const double *F, const double *m)
-{
-    double sum = 0.0;
-    for (size_t i = 0; i < M; i++) {
-        double fm = 0.0;
-        for (size_t q = 0; q < S; q++) fm += F[q * M + i] / (double)S;
-        sum += fabs(fm - m[i]) / (double)M;
-    }
-    return sum;
-}
-
 /* Writes limit.dat, limit-empirical.dat, points.dat, curves-wN.dat (one data set per
  * seed), summary.dat, details.dat and reference.dat. */
 static void summarize(const ntk_exp *e, const void *settings_)
@@ -414,8 +380,9 @@ static void summarize(const ntk_exp *e, const void *settings_)
         }
 
         double below, above, var_f = 0.0, var_lim = 0.0, col[S], sd, lm0, lmT, fsd;
-        double frac = inside(S, M, F, &an, -1.0, &below, &above);
-        for (size_t q = 0; q < S; q++) col[q] = inside(1, M, F + q * M, &an, -1.0, NULL, NULL);
+        double frac = ntk_stats_band_fraction(S, M, F, an.mean, an.var, levels[0], levels[2], -1.0, &below, &above);
+        for (size_t q = 0; q < S; q++)
+            col[q] = ntk_stats_band_fraction(1, M, F + q * M, an.mean, an.var, levels[0], levels[2], -1.0, NULL, NULL);
         ntk_stats_mean_std(S, col, NULL, &fsd);
         for (size_t i = 0; i < M; i++) {
             for (size_t q = 0; q < S; q++) col[q] = F[q * M + i];
@@ -424,12 +391,12 @@ static void summarize(const ntk_exp *e, const void *settings_)
         }
         ntk_stats_mean_std(S, l0, &lm0, NULL);
         ntk_stats_mean_std(S, lT, &lmT, NULL);
-        ntk_out_row(sum, 3, (double[]){(double)s->widths[w], frac, mean_abs_dev(S, M, F, an.mean)});
+        ntk_out_row(sum, 3, (double[]){(double)s->widths[w], frac, ntk_stats_mean_abs_dev(S, M, F, an.mean)});
         ntk_out_row(det, 11, (double[]){(double)s->widths[w], below, above, fsd / sqrt((double)S),
-                                        inside(S, M, F, &an, 1e-6 * sd_max, NULL, NULL),
+                                        ntk_stats_band_fraction(S, M, F, an.mean, an.var, levels[0], levels[2], 1e-6 * sd_max, NULL, NULL),
                                         sqrt(2.0 / M_PI) * sd_mean / sqrt((double)S), sqrt(var_f / var_lim),
-                                        inside(S, M, F, &em, -1.0, NULL, NULL),
-                                        mean_abs_dev(S, M, F, em.mean), lm0, lmT});
+                                        ntk_stats_band_fraction(S, M, F, em.mean, em.var, levels[0], levels[2], -1.0, NULL, NULL),
+                                        ntk_stats_mean_abs_dev(S, M, F, em.mean), lm0, lmT});
     }
     kernels_free(&an), kernels_free(&em);
     free(at), free(F), free(gamma), free(G), free(sd_an), free(sd_em);

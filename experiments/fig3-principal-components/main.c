@@ -210,15 +210,6 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     return (ntk_exp_cost){kernel + (6.0 * (double)s->steps + 4.0) * N * P, 0.0};
 }
 
-/* |g| and |h| of the error r = f - f* against the unit-RMS f2: g = <r, f2> f2. */
-static void split(size_t N, const double *f, const double *Y, const double *f2, double *g, double *h)
-{
-    double c = 0.0, h2 = 0.0;
-    for (size_t i = 0; i < N; i++) c += (f[i] - Y[i]) * f2[i] / (double)N;
-    for (size_t i = 0; i < N; i++) h2 += pow(f[i] - Y[i] - c * f2[i], 2) / (double)N;
-    *g = fabs(c), *h = sqrt(h2);
-}
-
 /* The run `pca`: the batch, its labels and f1..f3, the eigenvalues and the gaps. */
 static void run_pca(const ntk_exp *e, const settings *s)
 {
@@ -304,7 +295,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
         ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, &loss));
         if (k == 0) loss0 = loss;
         ntk_exp_check_loss(e, "training", k, loss, loss0, s->lr);
-        split(N, b->z[s->depth], Y, f2, &rec[2 * k], &rec[2 * k + 1]);
+        ntk_kla_split(N, b->z[s->depth], Y, f2, &rec[2 * k], &rec[2 * k + 1]);
         if (s->checkpoint > 0 && ntk_progress_now() - last_ckpt >= (double)s->checkpoint && k + 1 < T) {
             ntk_exp_ok(e, ntk_checkpoint_save(ckpt, tag, net, k + 1, 2 * (k + 1), rec));
             last_ckpt = ntk_progress_now();
@@ -313,7 +304,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     }
     ntk_progress_end(&prog);
     ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
-    split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
+    ntk_kla_split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
     ntk_exp_check_loss(e, "training", T, 0.5 * (rec[2 * T] * rec[2 * T] + rec[2 * T + 1] * rec[2 * T + 1]), loss0, s->lr);
 
     ntk_out *o = ntk_exp_run_file(e, NULL);

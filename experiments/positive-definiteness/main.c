@@ -65,19 +65,6 @@ static void make_points(const settings *s, size_t N, long n0, double *X)
     }
 }
 
-/* An upper bound on the rank of Theta(L) on the sphere of R^n0 when it is a polynomial
- * of degree d in x.x' (L = 1: d = 1; identity: d = 1; square: d = 2^(L-1)): the
- * dimension of the spherical harmonics of degree <= d, 2d + 1 on the circle and
- * (d + 1)^2 on the 2-sphere. 0 when Theta(L) is not a polynomial (no bound). */
-static double rank_bound(const ntk_nonlin *sig, long L, long n0)
-{
-    double d;
-    if (L == 1 || strcmp(sig->name, "identity") == 0) d = 1.0;
-    else if (strcmp(sig->name, "square") == 0) d = pow(2.0, (double)(L - 1));
-    else return 0.0;
-    return n0 == 2 ? 2.0 * d + 1.0 : (d + 1.0) * (d + 1.0);
-}
-
 /* One run: a nonlinearity, an input dimension n0, a depth L and a number of points N
  * (i, a, d, p: their indices in the settings). */
 typedef struct {
@@ -217,7 +204,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
                     ntk_out_row_labelled(sum, r->sig->name, 4, (double[]){(double)r->L, (double)r->n0, (double)N, mn});
                     ntk_out_row_labelled(rat, r->sig->name, 11,
                                          (double[]){(double)r->L, (double)r->n0, (double)N, mn, mx, ratio, tol, verdict,
-                                                    rank_bound(r->sig, r->L, r->n0), r->sig->closed != NTK_CLOSED_NONE,
+                                                    ntk_limit_rank_bound(r->sig, (size_t)r->L, (size_t)r->n0), r->sig->closed != NTK_CLOSED_NONE,
                                                     ntk_exp_run_double(e, k, "gram_seconds")});
                     if (!first_spec) ntk_out_next_set(spec);
                     first_spec = 0;
