@@ -35,9 +35,12 @@ endif
 RUN_FILES := $(RUNS:%=$(DATA)/runs/%.dat)
 # The figures' label: the profile and the parameters set on the command line, e.g.
 # "default, widths=500,4000" (gnuplot's variable `label`; `profile` is the name alone).
+# Quotes are doubled for gnuplot's '...' strings, and gnuplot's enhanced-text
+# characters escaped, so that data_seed=3 is not printed with a subscript.
 comma := ,
 space := $(subst ,, )
 LABEL := $(subst ','',$(PROFILE)$(if $(strip $(ARGS)),$(comma) $(strip $(ARGS))))
+LABEL := $(subst _,\_,$(subst ^,\^,$(subst @,\@,$(subst &,\&,$(subst ~,\~,$(subst {,\{,$(subst },\},$(LABEL))))))))
 
 .PHONY: all FORCE
 all: $(DATA)/.figures
