@@ -17,7 +17,7 @@
  *   theta[P] (f64 or f32), f64 rec[nrec]
  * (Version 1, still read, had no parameter size: double.)
  *   u32 CRC-32 (zlib) of every byte before it
- * Written to PATH.tmp.XXXXXX, flushed, fsync'd and renamed onto PATH: a reader sees
+ * Written through atomic.h (a temporary file, fsync'd and renamed onto PATH): a reader sees
  * the previous checkpoint or the new one, never half of one.
  */
 #ifndef NTK_CHECKPOINT_H

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """precision_agreement.py - how far single precision moves an experiment's result,
-beside how far a change of seed moves it (issue 15).
+beside how far a change of seed moves it.
 
     precision_agreement.py DOUBLE_DIR SINGLE_DIR COLUMN[,COLUMN...]
 

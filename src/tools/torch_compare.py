@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""torch_compare.py - libntk's training step against PyTorch's, side by side in one run
-(issues 6 and 15). Not part of the build: PyTorch is not a dependency; without it this
-says so and exits 0.
+"""torch_compare.py - libntk's training step against PyTorch's, side by side in one run,
+to hold libntk's speed against a mainstream framework's on the same machine. Not part
+of the build: PyTorch is not a dependency; without it this says so and exits 0.
 
 The same network as libntk (net.h): NTK parameterisation
     z(l+1) = W(l) a(l) / sqrt(n_l) + beta b(l),  a(l) = relu(z(l)),  f = z(L),
@@ -43,7 +43,7 @@ SHAPES = {  # name: (n0, depth, batch, uniform inputs)
     "fig1": (2, 4, 100, False),
     "fig2": (2, 4, 4, False),
 }
-# libntk single against PyTorch float32: the speed-up issue 15 asks for
+# libntk single against PyTorch float32: the smallest speed-up asked for (REPRODUCE.md)
 TARGETS = {"fig3": 1.0, "fig1": 2.0, "fig2": 2.0}
 DTYPES = {"single": "float32", "double": "float64"}
 
@@ -184,7 +184,7 @@ def main():
             f.write(f"# {setting}\n")
             f.write("# seconds per full-batch gradient step, median over rounds of the median of the\n"
                     "# steps of each round; ratio = torch_seconds / libntk_seconds (above 1: libntk faster);\n"
-                    "# target: the smallest ratio asked for (issue 15; 0: none)\n")
+                    "# target: the smallest ratio asked for (0: none)\n")
             f.write("# columns: case precision torch_seconds libntk_seconds ratio target\n")
             for case, p, a, b, ratio, target in rows:
                 f.write(f"{case} {p} {a:.17g} {b:.17g} {ratio:.17g} {target:.17g}\n")
