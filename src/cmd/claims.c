@@ -868,7 +868,7 @@ static const claim claims[] = {
      "\"for the wider network, the NTK shows less variance\"",
      "rel_dist of Theta_0(x0,.) to Theta(4) at t = 0, mean over seeds, narrow minus wide (fig1/summary.dat)",
      "less (no number)", "narrow - wide > k se over seeds", check_fig1_order, "rel_dist", 0},
-    {"fig1-smooth", "sec. 6.1, Fig. 1 (item 6)",
+    {"fig1-smooth", "sec. 6.1, Fig. 1",
      "\"[the NTK of the wider network] is smoother\"",
      "RMS second difference along the grid of Theta_0 - Theta(4), over mean |Theta(4)|, per seed, narrow minus wide "
      "(fig1/curves-wN.dat, limit.dat)",
