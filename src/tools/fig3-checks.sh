@@ -12,7 +12,7 @@
 #                    width1000/pca.dat holds that width-10000 kernel's eigenvalues
 #
 #   bash src/tools/fig3-checks.sh light    # the pca runs (analytic kernel): seconds
-#   flock /tmp/ntk-heavy.lock bash src/tools/fig3-checks.sh heavy   # width 1000: ~22 min on 2 cores, 2.5 GB
+#   flock /tmp/ntk-heavy.lock bash src/tools/fig3-checks.sh heavy   # width 1000: ~22 min on 2 idle cores, 2.5 GB
 #
 # Needs `make programs data` first.
 set -euo pipefail
@@ -30,8 +30,10 @@ light)
     cp build/fig3-checks/beta1/runs/pca.dat "$out/pca-beta1.dat"
     ;;
 heavy)
+    # a finished run's file is kept (rerun: delete it); an interrupted width-1000 run
+    # resumes from its checkpoint (width1000/checkpoints/, saved every 300 s)
     for id in pca w100-s1 w100-s2 w1000-s1 w1000-s2; do
-        $prog run $id profile=paper widths=100,1000 out=$out/width1000
+        [ -f $out/width1000/runs/$id.dat ] || $prog run $id profile=paper widths=100,1000 out=$out/width1000
     done
     $prog summarize profile=paper widths=100,1000 out=$out/width1000
     cp $out/width1000/runs/pca.dat $out/width1000/pca.dat
