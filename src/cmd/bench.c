@@ -333,7 +333,6 @@ static void write_results(const char *path)
 {
     ntk_out *o = ntk_out_open(path, "bench");
     if (!o) die(path);
-    ntk_out_param(o, "blas_threads", "%d", openblas_get_num_threads());
     ntk_out_param(o, "quick", "%d", quick);
     ntk_out_comment(o, "seconds: median wall time after a warm-up; ratio = seconds / reference_seconds;");
     ntk_out_comment(o, "target: the largest ratio allowed");

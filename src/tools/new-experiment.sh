@@ -10,7 +10,7 @@ die() { echo "new-experiment: $*" >&2; exit 2; }
 [ -n "$name" ] || die "give the experiment a name: make new-experiment NAME=my-experiment"
 [[ "$name" =~ ^[a-z][a-z0-9-]*$ ]] || die "'$name': a name is lower-case letters, digits and -, starting with a letter"
 [ ${#name} -le 40 ] || die "'$name': at most 40 characters"
-case " all lib test help deps clean distclean figures programs data bench new-experiment ntk " in
+case " all lib test help deps clean distclean figures programs data bench claims new-experiment ntk " in
   *" $name "*) die "'$name' is a make target already; choose another name" ;;
 esac
 [ ! -e "experiments/$name" ] || die "experiments/$name exists already"
