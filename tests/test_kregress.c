@@ -173,6 +173,34 @@ static void test_variance(void)
     ntk_kreg_free(r);
 }
 
+/* ntk_kreg_limit_alloc builds the same workspaces as the kernels assembled here by hand:
+ * the same predictions, variances and NNGP mean. */
+static void test_limit_alloc(void)
+{
+    double Z[J * D], T[J * J], S[J * J], TXX[N * N], TxX[M * N], SXX[N * N], SxX[M * N], sxx[M], Y[N * C];
+    double F1[M * C], F2[M * C], v1[M], v2[M];
+    CHECK_OK(ntk_data_gaussian(2385, J, D, Z));
+    joint_kernels(T, S);
+    blocks(T, TXX, TxX, NULL);
+    blocks(S, SXX, SxX, sxx);
+    targets(Y);
+    ntk_kreg *ng, *k = ntk_kreg_limit_alloc(ntk_nonlin_find("relu"), 3, 0.1, D, N, Z, M, Z + N * D, &ng);
+    ntk_kreg *hk = ntk_kreg_alloc(N, TXX, M, TxX), *hn = ntk_kreg_alloc(N, SXX, M, SxX);
+    CU_ASSERT_FATAL(k && ng && hk && hn);
+    CHECK_OK(ntk_kreg_prior(hk, SXX, SxX, sxx));
+    CHECK_OK(ntk_kreg_predict(k, 7.5, C, Y, F1));
+    CHECK_OK(ntk_kreg_predict(hk, 7.5, C, Y, F2));
+    CHECK_ARRAY(F1, F2, M * C, 1e-13, 1e-15, "ntk_kreg_limit_alloc: NTK mean vs kernels by hand");
+    CHECK_OK(ntk_kreg_var(k, 7.5, v1));
+    CHECK_OK(ntk_kreg_var(hk, 7.5, v2));
+    CHECK_ARRAY(v1, v2, M, 1e-13, 1e-15, "ntk_kreg_limit_alloc: variance vs kernels by hand");
+    CHECK_OK(ntk_kreg_predict(ng, INFINITY, C, Y, F1));
+    CHECK_OK(ntk_kreg_predict(hn, INFINITY, C, Y, F2));
+    CHECK_ARRAY(F1, F2, M * C, 1e-13, 1e-15, "ntk_kreg_limit_alloc: NNGP mean vs kernels by hand");
+    ntk_kreg_free(k), ntk_kreg_free(ng), ntk_kreg_free(hk), ntk_kreg_free(hn);
+    CU_ASSERT(ntk_kreg_limit_alloc(ntk_nonlin_find("relu"), 3, 0.1, D, N, NULL, M, Z, NULL) == NULL);
+}
+
 static void test_errors(void)
 {
     double T[J * J], S[J * J], TXX[N * N], TxX[M * N], Y[N * C], F[M * C];
@@ -237,6 +265,7 @@ void ntk_test_kregress(void)
     CU_add_test(s, "closed form vs explicit kernel gradient descent steps", test_against_steps);
     CU_add_test(s, "t = infinity vs a Cholesky solve", test_infinity);
     CU_add_test(s, "variance vs explicit steps and ntk_kla_gp_limit; its mean", test_variance);
+    CU_add_test(s, "ntk_kreg_limit_alloc vs kernels by hand", test_limit_alloc);
     CU_add_test(s, "singular, indefinite and non-finite kernels, bad times", test_errors);
     CU_add_test(s, "one-hot targets, MSE and accuracy by hand", test_scores);
 }

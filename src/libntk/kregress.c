@@ -8,6 +8,7 @@
 #include "blas.h"
 #include "error.h"
 #include "kla.h"
+#include "limit.h"
 
 static int check_finite(size_t n, const double *a, const char *what)
 {
@@ -244,4 +245,31 @@ int ntk_kreg_score(size_t M, size_t C, const double *F, const double *Y, const i
     if (mse) *mse = s / ((double)M * (double)C);
     if (acc) *acc = (double)right / (double)M;
     return 0;
+}
+
+ntk_kreg *ntk_kreg_limit_alloc(const ntk_nonlin *sigma, size_t L, double beta, size_t n0, size_t N,
+                               const double *X, size_t M, const double *Xt, ntk_kreg **nngp)
+{
+    if (!sigma || !X || (M && !Xt) || N < 1 || n0 < 1) {
+        ntk_error(GSL_EINVAL, "ntk_kreg_limit_alloc: bad arguments");
+        return NULL;
+    }
+    if (nngp) *nngp = NULL;
+    double *T = malloc(N * N * sizeof *T), *S = malloc(N * N * sizeof *S);
+    double *Tx = malloc((M ? M : 1) * N * sizeof *Tx), *Sx = malloc((M ? M : 1) * N * sizeof *Sx);
+    double *sxx = malloc((M ? M : 1) * sizeof *sxx), th;
+    ntk_limit_ws *ws = ntk_limit_alloc();
+    ntk_kreg *k = NULL;
+    int st = (!T || !S || !Tx || !Sx || !sxx || !ws) ? ntk_error(GSL_ENOMEM, "ntk_kreg_limit_alloc: out of memory") : 0;
+    if (!st) st = ntk_limit_gram(sigma, L, beta, X, N, n0, ws, S, T);
+    if (!st && M) st = ntk_limit_cross(sigma, L, beta, Xt, M, X, N, n0, ws, Sx, Tx);
+    for (size_t i = 0; i < M && !st; i++) st = ntk_limit_pair(sigma, L, beta, Xt + i * n0, Xt + i * n0, n0, ws, sxx + i, &th);
+    if (!st) st = (k = ntk_kreg_alloc(N, T, M, Tx)) ? ntk_kreg_prior(k, S, Sx, sxx) : 1;
+    if (!st && nngp) st = (*nngp = ntk_kreg_alloc(N, S, M, Sx)) ? 0 : 1;
+    if (st) {
+        ntk_kreg_free(k), k = NULL;
+    }
+    ntk_limit_free(ws);
+    free(T), free(S), free(Tx), free(Sx), free(sxx);
+    return k;
 }

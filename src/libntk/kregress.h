@@ -32,6 +32,8 @@
 
 #include <stddef.h>
 
+#include "nonlin.h"
+
 typedef struct {
     size_t N, M;
     double *lam;   /* N eigenvalues of K, decreasing */
@@ -73,6 +75,14 @@ int ntk_kreg_var(ntk_kreg *r, double t, double *var);
 
 /* The mean of v_t(x) over the M test points, without forming each: O(N^2) per t. */
 int ntk_kreg_var_mean(const ntk_kreg *r, double t, double *vbar);
+
+/* The limit of a depth-L network (nonlinearity sigma, bias scale beta) on N training
+ * inputs X and M test inputs Xt (rows of n0): the workspace of K = Theta(L), with the
+ * prior Sigma(L) set (ntk_kreg_prior), and, when nngp is not NULL, into *nngp the
+ * workspace of K = Sigma(L) (the NNGP posterior mean is ntk_kreg_predict at t =
+ * INFINITY). The kernels come from limit.h. NULL on error (ntk_last_error()). */
+ntk_kreg *ntk_kreg_limit_alloc(const ntk_nonlin *sigma, size_t L, double beta, size_t n0, size_t N,
+                               const double *X, size_t M, const double *Xt, ntk_kreg **nngp);
 
 /* Centred one-hot targets: Y (N x C) with Y_ij = [labels_i = j] - 1/C. Labels in 0..C-1
  * (GSL_EINVAL naming the first one outside). */
