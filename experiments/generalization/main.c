@@ -314,7 +314,7 @@ static void over_seeds(const ntk_exp *e, size_t i0, size_t S, size_t j, const ch
     ntk_stats_mean_std(S, x, mean, std);
 }
 
-/* Writes curves-kernel.dat, curves-net.dat, distance.dat and summary.dat. */
+/* Writes curves-kernel.dat, curves-net.dat, distance.dat, slopes.dat and summary.dat. */
 static void summarize(const ntk_exp *e, const void *settings_)
 {
     const settings *s = settings_;
@@ -339,7 +339,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
     ntk_out_param(nc, "train_size", "%ld", s->net_N);
     ntk_out_comment(nc, "one data set per width (gnuplot index i: the i-th of widths); means and std over seeds");
     ntk_out_columns(nc, "t test_mse test_acc mse_std acc_std dist dist_mean train_loss ntk_mse ntk_acc ntk_expected_mse");
-    double *end = malloc(W * 10 * sizeof *end), wd[16], dd[16];
+    double *end = malloc(W * 10 * sizeof *end), *along = malloc(W * nn * sizeof *along), wd[16], dd[16];
     for (size_t w = 0; w < W; w++) {
         const size_t i0 = K + w * S;
         for (size_t q = 0; q < S; q++) ntk_exp_check_run(e, i0 + q, nn, "t test_mse test_acc train_loss dist dist_mean ntk_mse ntk_acc ntk_expected_mse");
@@ -353,6 +353,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
             over_seeds(e, i0, S, j, "train_loss", &r[7], &sd);
             for (int c = 0; c < 3; c++) r[8 + c] = ntk_table_get(&e->runs[i0].table, j, (const char *[]){"ntk_mse", "ntk_acc", "ntk_expected_mse"}[c]);
             ntk_out_row(nc, 11, r);
+            along[j * W + w] = r[5];
         }
         if (w + 1 < W) ntk_out_next_set(nc);
         /* at the end: mse, acc (mean, std), dist (mean, std), dist_mean (mean, std), ntk at the same t */
@@ -378,6 +379,12 @@ static void summarize(const ntk_exp *e, const void *settings_)
     ntk_out_columns(dc, "width dist dist_std dist_mean dist_mean_std fit");
     for (size_t w = 0; w < W; w++)
         ntk_out_row(dc, 6, (double[]){wd[w], end[w * 10 + 4], end[w * 10 + 5], end[w * 10 + 6], end[w * 10 + 7], exp(icpt) * pow(wd[w], slope)});
+
+    ntk_out *sl = ntk_exp_open(e, "slopes.dat");
+    ntk_out_comment(sl, "the slope of log dist (mean over seeds) against log width, least squares, at every t of the grid");
+    ntk_out_columns(sl, "t slope");
+    for (size_t j = 1; j < nn && W >= 2; j++)
+        ntk_out_row(sl, 2, (double[]){ntk_table_get(&e->runs[K].table, j, "t"), ntk_stats_loglog_slope(W, wd, along + j * W, NULL)});
 
     ntk_out *o = ntk_exp_open(e, "summary.dat");
     ntk_out_param(o, "net_t_end", "%.17g", t_end);
@@ -406,7 +413,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
         ntk_out_row_labelled(o, "net", 18, (double[]){wd[w], (double)s->net_N, t_end, z[0], z[2], z[1], z[3], NAN, NAN, NAN, NAN,
                                                       z[8], kacc, z[9], z[4], z[5], z[6], (double)S});
     }
-    free(end);
+    free(end), free(along);
 }
 
 static const ntk_experiment generalization = {

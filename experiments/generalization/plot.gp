@@ -53,7 +53,7 @@ plot data.'/curves-kernel.dat' index kidx using ($1 > 0 ? $1 : NaN):2 with lines
 set title sprintf('(b) test MSE at t = %g against width', T) font ',11'
 set xlabel 'width n'
 set format x '%g'
-set offsets graph 0.08, graph 0.08, 0, 0
+set offsets graph 0.08, graph 0.08, graph 0.5, 0
 set key top right box opaque font ',8'
 plot S using (strcol(1) eq 'net' ? $2 : NaN):5:7 with yerrorbars pt 7 ps 0.8 lc rgb '#d62728' title 'networks (mean, std over seeds)', \
      ntk_same_exp with lines lw 2 dt 2 lc rgb 'black' title sprintf('NTK random net, t = %g', T), \
@@ -66,7 +66,9 @@ set title sprintf('(c) RMS distance of the test predictions at t = %g; slope %.3
 set logscale xy
 set format y '%g'
 set ylabel 'RMS distance'
-set key bottom left box opaque font ',8'
+set offsets graph 0.08, graph 0.08, 0, 0
+set yrange [0.01:1]
+set key top right box opaque font ',8'
 plot data.'/distance.dat' using 1:2:3 with yerrorbars pt 7 ps 0.8 lc rgb '#d62728' title 'to the limit from the net''s own f_0', \
      '' using 1:6 with lines lw 1.5 lc rgb '#d62728' title sprintf('fit: n^{%.3f}', slope), \
      '' using 1:4:5 with yerrorbars pt 5 ps 0.8 lc rgb '#1f77b4' title 'to the limiting mean', \
@@ -76,6 +78,8 @@ unset logscale y
 # (d) test accuracy along t
 set title '(d) test accuracy along t' font ',11'
 set offsets 0, 0, 0, 0
+set yrange [0:1]
+set ytics auto
 set logscale x
 set format x '10^{%T}'
 set xlabel 't'
