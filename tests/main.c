@@ -20,8 +20,10 @@ int main(void)
     ntk_test_hermite();
     ntk_test_kla();
     ntk_test_kregress();
+    ntk_test_stats();
     ntk_test_rf();
     ntk_test_data();
+    ntk_test_atomic();
     ntk_test_idx();
     ntk_test_output();
     ntk_test_params();
