@@ -6,7 +6,10 @@
 #   (c) distance of a network's test predictions to the limit from its own f_0 (and to
 #       the limiting mean) against width, with the least-squares slope;
 #   (d) test accuracy against t, as (a), with the NNGP's.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line; the profile alone when not given)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 1200,900 enhanced font 'Sans,10'
 } else {
@@ -34,7 +37,7 @@ slope = real(param(data.'/distance.dat', 'slope'))
 floor = real(param(data.'/distance.dat', 'dist_mean_limit'))
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2', i)
 
-set multiplot layout 2,2 title sprintf('MNIST, N = %s training digits, depth-5 relu nets (profile: %s)', N, profile) font ',12'
+set multiplot layout 2,2 title sprintf('MNIST, N = %s training digits, depth-5 relu nets (profile: %s)', N, label) font ',12'
 set grid lc rgb 'gray85'
 set logscale x
 set format x '10^{%T}'
