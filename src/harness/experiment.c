@@ -416,9 +416,7 @@ void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double 
 
 
 
-/* Layer widths n[0..depth] of a net of n0 inputs, every hidden layer width wide, one
- * output: a malloc'd array (status 1 on bad sizes). */
-static size_t *layer_widths(const ntk_exp *e, size_t n0, long depth, long width)
+size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width)
 {
     if (depth < 1 || width < 1 || n0 < 1)
         ntk_exp_die(e, 1, "a net needs inputs, depth and width >= 1 (got %zu, %ld, %ld)", n0, depth, width);
@@ -432,7 +430,7 @@ static size_t *layer_widths(const ntk_exp *e, size_t n0, long depth, long width)
 
 double ntk_exp_net_params(const ntk_exp *e, size_t n0, long depth, long width)
 {
-    size_t *n = layer_widths(e, n0, depth, width);
+    size_t *n = ntk_exp_widths(e, n0, depth, width);
     double P = (double)ntk_net_count_params((size_t)depth, n);
     free(n);
     return P;
@@ -440,7 +438,7 @@ double ntk_exp_net_params(const ntk_exp *e, size_t n0, long depth, long width)
 
 ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma)
 {
-    size_t *n = layer_widths(e, n0, depth, width);
+    size_t *n = ntk_exp_widths(e, n0, depth, width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, beta, sigma));
     free(n);
     return net;

@@ -159,6 +159,11 @@ void ntk_exp_checkpoint(const ntk_exp *e, const char *const *except, char *path,
  * with learning rate lr=LR; ...". */
 void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double loss, double loss0, double lr);
 
+/* Layer widths of a net of n0 inputs, depth weight matrices, every hidden layer width
+ * wide, one output: a malloc'd array n[0..depth] (free it; set n[depth] for more
+ * outputs), or status 1. */
+size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width);
+
 /* The number of parameters P of the net ntk_exp_net makes for these sizes (for costs). */
 double ntk_exp_net_params(const ntk_exp *e, size_t n0, long depth, long width);
 
