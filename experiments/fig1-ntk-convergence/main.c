@@ -80,9 +80,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    free(n);
+    double P = ntk_exp_net_params(e, 2, s->depth, r->width);
     return (ntk_exp_cost){2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P, 0.0};
 }
 

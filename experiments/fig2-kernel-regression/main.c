@@ -130,9 +130,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n), N = (double)s->npts, M = (double)s->grid;
-    free(n);
+    double P = ntk_exp_net_params(e, 2, s->depth, r->width), N = (double)s->npts, M = (double)s->grid;
     if (r->ref)
         return (ntk_exp_cost){(6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)r->width, 0.0};
     return (ntk_exp_cost){(double)s->steps * 6.0 * N * P + 2.0 * M * P, 0.0};

@@ -202,14 +202,11 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     if (s->kernel_width == 0) {
         kernel = 2.0 * N * N * (double)dim;
     } else {
-        size_t *n = ntk_exp_widths(e, dim, s->depth, s->kernel_width);
-        kernel = 4.0 * N * (double)ntk_net_count_params((size_t)s->depth, n) + N * N * (double)dim + 2.0 * N * N * w * (double)s->depth;
-        free(n);
+        kernel = 4.0 * N * ntk_exp_net_params(e, dim, s->depth, s->kernel_width) + N * N * (double)dim +
+                 2.0 * N * N * w * (double)s->depth;
     }
     if (r->pca) return (ntk_exp_cost){kernel, 0.0};
-    size_t *n = ntk_exp_widths(e, dim, s->depth, r->width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    free(n);
+    double P = ntk_exp_net_params(e, dim, s->depth, r->width);
     return (ntk_exp_cost){kernel + (6.0 * (double)s->steps + 4.0) * N * P, 0.0};
 }
 

@@ -75,10 +75,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    size_t *n = ntk_exp_widths(e, 2, s->depth, s->width);
-    ntk_exp_cost c = {(double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n),
-                      0.0};
-    free(n);
+    ntk_exp_cost c = {(double)s->seeds * 4.0 * (double)(s->grid + 1) * ntk_exp_net_params(e, 2, s->depth, s->width), 0.0};
     if (r->sig->closed == NTK_CLOSED_NONE) {
         const double x0[2] = {1.0, 0.0}, X[6] = {0.6, 0.8, -0.28, 0.96, -0.936, -0.352};
         double th[3];

@@ -92,9 +92,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    free(n);
+    double P = ntk_exp_net_params(e, 2, s->depth, r->width);
     return (ntk_exp_cost){(double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P +
                               (double)s->steps * 6.0 * (double)s->train * P, 0.0};
 }
@@ -218,8 +216,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
         }
         double ic, mc, islope = ntk_stats_loglog_slope(W, wd, im, &ic), mslope = ntk_stats_loglog_slope(W, wd, mm, &mc);
         ntk_out_row_labelled(fit, s->nl[i]->name, 4, (double[]){islope, ic, mslope, mc});
-        fprintf(stderr, "%s: %s: slope of the distance at init %.3f, of the movement %.3f\n", e->name, s->nl[i]->name,
-                islope, mslope);
+        ntk_exp_note(e, "%s: slope of the distance at init %.3f, of the movement %.3f", s->nl[i]->name, islope, mslope);
         if (i + 1 < NL) ntk_out_next_set(sm), ntk_out_next_set(sd), ntk_out_next_set(dd);
     }
 #undef Q
