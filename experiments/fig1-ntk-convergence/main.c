@@ -44,8 +44,9 @@ typedef struct {
     const ntk_nonlin *sigma;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nwidths = ntk_exp_longs(e, "widths", 1, 100000, 16, s->widths);
     s->seeds = ntk_exp_long(e, "seeds", 1, 1000);
     s->depth = ntk_exp_long(e, "depth", 2, 20);
@@ -58,20 +59,28 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->sigma = ntk_exp_nonlin(e, "nonlin");
 }
 
-static ntk_net *make_net(const ntk_exp *e, const settings *s, long width)
+/* One run: a width and a seed. */
+typedef struct {
+    size_t w; /* index into settings.widths */
+    long width, seed;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
 {
-    size_t n[21];
-    ntk_exp_layer_widths(n, 2, s->depth, width);
-    return ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+    const settings *s = settings_;
+    for (size_t w = 0; w < s->nwidths; w++)
+        for (long q = 1; q <= s->seeds; q++) ntk_exp_add_run(e, &(run_spec){w, s->widths[w], q}, "w%ld-s%ld", s->widths[w], q);
 }
 
 /* Floating-point work of one run: two NTK measurements and the training steps. */
-static double run_flops(const settings *s, long width)
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
-    size_t n[21];
-    ntk_exp_layer_widths(n, 2, s->depth, width);
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    return 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P;
+    free(n);
+    return (ntk_exp_cost){2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P, 0.0};
 }
 
 /* Theta(x0, x) over the grid into theta (grid values), and Theta(x0, x0). */
@@ -82,8 +91,10 @@ static void measure(const ntk_exp *e, const ntk_net *net, ntk_batch *b0, ntk_bat
     ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, x0, 1, theta00));
 }
 
-static void run(const ntk_exp *e, const settings *s, long width, long seed)
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
 {
+    const settings *s = settings_;
+    const run_spec *r = run_;
     const size_t M = (size_t)s->grid, N = (size_t)s->train;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid);
     double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y);
@@ -96,23 +107,19 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     ntk_data_gaussian((unsigned long)s->data_seed, N, 2, X);
     for (size_t i = 0; i < N; i++) Y[i] = X[2 * i] * X[2 * i + 1];
 
-    ntk_net *net = make_net(e, s, width);
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, s->sigma);
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M > N ? M : N));
-    ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
+    ntk_exp_ok(e, ntk_net_init(net, (unsigned long)r->seed));
 
     measure(e, net, b0, bg, x0, grid, M, th0, &th00_0);
-    char label[64];
-    snprintf(label, sizeof label, "%s w%ld-s%ld training", e->name, width, seed);
-    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, label, &loss0);
+    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, NULL, &loss0);
     if (s->steps == 0) lossT = NAN; /* not trained: no final loss */
     measure(e, net, b0, bg, x0, grid, M, thT, &th00_T);
 
-    char rel[64];
-    snprintf(rel, sizeof rel, "runs/w%ld-s%ld.dat", width, seed);
-    ntk_out *o = ntk_exp_open(e, rel);
-    ntk_out_param(o, "width", "%ld", width);
-    ntk_out_param(o, "seed", "%ld", seed);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
+    ntk_out_param(o, "width", "%ld", r->width);
+    ntk_out_param(o, "seed", "%ld", r->seed);
     ntk_out_param(o, "t", "%.17g", s->lr * (double)s->steps);
     ntk_out_param(o, "theta_x0x0_0", "%.17g", th00_0);
     ntk_out_param(o, "theta_x0x0_T", "%.17g", th00_T);
@@ -120,7 +127,6 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     ntk_out_param(o, "loss_T", "%.17g", lossT);
     ntk_out_columns(o, "gamma theta_0 theta_T");
     for (size_t k = 0; k < M; k++) ntk_out_row(o, 3, (double[]){gamma[k], th0[k], thT[k]});
-    ntk_exp_close(e, o);
 
     ntk_batch_free(b0);
     ntk_batch_free(bg);
@@ -128,10 +134,10 @@ static void run(const ntk_exp *e, const settings *s, long width, long seed)
     free(gamma), free(grid), free(X), free(Y), free(th0), free(thT);
 }
 
-/* Reads every run first (so a missing or damaged run changes nothing on disk), then
- * writes limit.dat, curves-wN.dat (one data set per seed), summary.dat, spread.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
+/* Writes limit.dat, curves-wN.dat (one data set per seed), summary.dat, spread.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
 {
+    const settings *s = settings_;
     const size_t M = (size_t)s->grid, S = (size_t)s->seeds, W = s->nwidths;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *lim = malloc(M * sizeof *lim);
     double *curves = malloc(W * 2 * S * M * sizeof *curves); /* [width][time][seed][grid] */
@@ -139,26 +145,19 @@ static void summarize(const ntk_exp *e, const settings *s)
     const double x0[2] = {1.0, 0.0};
 #define CURVE(w, ti, q) (curves + (((w) * 2 + (ti)) * S + (q)) * M)
 
-    for (size_t w = 0; w < W; w++)
-        for (size_t q = 0; q < S; q++) {
-            char path[2048], name[64];
-            double th0, thT;
-            ntk_table t;
-            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-            if (t.nrows != M || ntk_table_col(&t, "theta_T") < 0)
-                ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, M);
-            for (size_t k = 0; k < M; k++) {
-                CURVE(w, 0, q)[k] = ntk_table_get(&t, k, "theta_0");
-                CURVE(w, 1, q)[k] = ntk_table_get(&t, k, "theta_T");
-            }
-            ntk_exp_ok(e, ntk_table_param_double(&t, path, "theta_x0x0_0", &th0));
-            ntk_exp_ok(e, ntk_table_param_double(&t, path, "theta_x0x0_T", &thT));
-            ntk_exp_ok(e, ntk_table_param_double(&t, path, "loss_0", &l0[w * S + q]));
-            ntk_exp_ok(e, ntk_table_param_double(&t, path, "loss_T", &lT[w * S + q]));
-            infl[w * S + q] = thT / th0;
-            ntk_table_free(&t);
+    for (size_t i = 0; i < e->nruns; i++) {
+        const run_spec *r = e->runs[i].spec;
+        const ntk_table *t = &e->runs[i].table;
+        const size_t w = r->w, q = (size_t)r->seed - 1;
+        ntk_exp_check_run(e, i, M, "theta_0 theta_T");
+        for (size_t k = 0; k < M; k++) {
+            CURVE(w, 0, q)[k] = ntk_table_get(t, k, "theta_0");
+            CURVE(w, 1, q)[k] = ntk_table_get(t, k, "theta_T");
         }
+        infl[w * S + q] = ntk_exp_run_double(e, i, "theta_x0x0_T") / ntk_exp_run_double(e, i, "theta_x0x0_0");
+        l0[w * S + q] = ntk_exp_run_double(e, i, "loss_0");
+        lT[w * S + q] = ntk_exp_run_double(e, i, "loss_T");
+    }
 
     /* the analytic limit on the same grid */
     ntk_data_circle(M, gamma, grid);
@@ -169,7 +168,6 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_comment(o, "the limiting NTK Theta(L)(x0, x), x0 = (1, 0), x = (cos gamma, sin gamma)");
     ntk_out_columns(o, "gamma theta");
     for (size_t k = 0; k < M; k++) ntk_out_row(o, 2, (double[]){gamma[k], lim[k]});
-    ntk_exp_close(e, o);
 
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
     ntk_out_comment(sum, "rel_dist: |Theta_seed - Theta(L)|_2 / |Theta(L)|_2 over the grid, mean and std over seeds");
@@ -194,7 +192,6 @@ static void summarize(const ntk_exp *e, const settings *s)
             for (size_t k = 0; k < M; k++) ntk_out_row(c, 3, (double[]){gamma[k], CURVE(w, 0, q)[k], CURVE(w, 1, q)[k]});
             if (q + 1 < S) ntk_out_next_set(c);
         }
-        ntk_exp_close(e, c);
         for (int ti = 0; ti < 2; ti++) {
             double sd_sum = 0.0, dm, ds, im, lm0, lmT;
             for (size_t q = 0; q < S; q++) dist[q] = ntk_stats_rel_l2_dist(M, CURVE(w, ti, q), lim);
@@ -214,40 +211,23 @@ static void summarize(const ntk_exp *e, const settings *s)
         }
     }
 #undef CURVE
-    ntk_exp_close(e, sum);
-    ntk_exp_close(e, spr);
     free(curves), free(dist), free(infl), free(mc), free(l0), free(lT), free(col);
     free(gamma), free(grid), free(lim);
 }
 
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "fig1-ntk-convergence",
-                 "Figure 1: the NTK of depth-4 relu networks of two widths, at t = 0 and after training,\n"
-                 "against the limiting Theta(4).", defs, NDEFS, "data/fig1", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-    double flops = 0.0;
-    for (size_t w = 0; w < s.nwidths; w++) flops += (double)s.seeds * run_flops(&s, s.widths[w]);
+static const ntk_experiment fig1 = {
+    .name = "fig1",
+    .summary = "Figure 1: the NTK of depth-4 relu networks of two widths, at t = 0 and after\n"
+               "training, against the limiting Theta(4).",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
-    case NTK_EXP_RUN: {
-        long width, seed;
-        ntk_exp_parse_grid_run(&e, e.run_id, "wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s, width));
-        run(&e, &s, width, seed);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&fig1, argc, argv); }

@@ -1,35 +1,95 @@
 /* experiment.c - the common front end of the experiment programs; see experiment.h. */
 #include "experiment.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "blas.h"
 #include "error.h"
 #include "progress.h"
 
-void ntk_exp_die(const ntk_exp *e, int code, const char *fmt, ...)
+/* The files a command opened, in order, committed when it ends. */
+struct ntk_exp_files {
+    size_t n, cap;
+    ntk_out **o;
+};
+
+/* Remove every file this command opened and not yet committed. */
+static void abort_open(const ntk_exp *e)
 {
+    if (!e->files) return;
+    for (size_t k = 0; k < e->files->n; k++) ntk_out_abort(e->files->o[k]);
+    e->files->n = 0;
+}
+
+static struct ntk_exp_files *files_alloc(const ntk_exp *e)
+{
+    return ntk_exp_need(e, calloc(1, sizeof(struct ntk_exp_files)));
+}
+
+static void files_free(struct ntk_exp_files *f)
+{
+    if (f) free(f->o);
+    free(f);
+}
+
+static void vdie(const ntk_exp *e, int code, const char *fmt, va_list ap) __attribute__((noreturn));
+static void vdie(const ntk_exp *e, int code, const char *fmt, va_list ap)
+{
+    fflush(stdout);
     fprintf(stderr, "%s: ", e->name);
-    va_list ap;
-    va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
-    va_end(ap);
     fputc('\n', stderr);
+    abort_open(e);
     exit(code);
 }
 
-void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
-                  size_t ndefs, const char *default_out, int argc, char **argv)
+void ntk_exp_die(const ntk_exp *e, int code, const char *fmt, ...)
 {
-    memset(e, 0, sizeof *e);
-    e->name = name;
-    ntk_install_gsl_handler();
-    const char *usage = "commands: runs | run ID | summarize | estimate  (see --help)";
-    if (argc < 2 || strchr(argv[1], '=')) ntk_exp_die(e, 2, "no command given; %s", usage);
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(e, code, fmt, ap);
+}
+
+void ntk_exp_note(const ntk_exp *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", e->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void usage(const ntk_exp *e, const char *summary, const char *default_out)
+{
+    printf("usage: %s COMMAND [profile=NAME] [out=DIR] [key=value ...]\n\n%s\n\n", e->name, summary);
+    printf("COMMAND:\n"
+           "  runs        list the ids of this profile's runs on stdout, one a line, and\n"
+           "              their expected time in all on stderr\n"
+           "  run ID      compute run ID (one of 'runs') into DIR/runs/ID.dat\n"
+           "  summarize   read every run file back, check that each was made with these\n"
+           "              settings, and write the summary files into DIR\n"
+           "  estimate    the expected time of each run and of all of them, on stderr\n\n"
+           "  profile=NAME  smoke (seconds), default or paper: the columns below\n"
+           "  out=DIR       the data directory (default %s)\n"
+           "  key=value     any parameter below, overriding the profile's value\n\n",
+           default_out);
+    ntk_params_usage(stdout, &e->params);
+}
+
+/* The command line: command, run id, out=, then the parameter table. */
+static void parse_command_line(ntk_exp *e, const char *summary, const ntk_param_def *defs, size_t ndefs,
+                               const char *default_out, int argc, char **argv)
+{
+    const char *usage_line = "commands: runs | run ID | summarize | estimate  (see --help)";
+    if (argc < 2 || strchr(argv[1], '=')) ntk_exp_die(e, 2, "no command given; %s", usage_line);
     int first = 2;
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
@@ -46,11 +106,11 @@ void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_p
         e->run_id = argv[2];
         first = 3;
     } else {
-        ntk_exp_die(e, 2, "unknown command '%s'; %s", cmd, usage);
+        ntk_exp_die(e, 2, "unknown command '%s'; %s", cmd, usage_line);
     }
     /* out=DIR is the one parameter every experiment has; the rest go to the table */
     snprintf(e->out, sizeof e->out, "%s", default_out);
-    char **rest = malloc((size_t)(argc + 1) * sizeof *rest);
+    char **rest = ntk_exp_need(e, malloc((size_t)(argc + 1) * sizeof *rest));
     int nrest = 0;
     rest[nrest++] = argv[0];
     for (int i = first; i < argc; i++) {
@@ -66,13 +126,258 @@ void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_p
     int st = ntk_params_parse(&e->params, defs, ndefs, nrest, rest);
     free(rest);
     if (st == NTK_PARAMS_HELP) {
-        char prog[256];
-        snprintf(prog, sizeof prog, "%s runs|run ID|summarize|estimate", name);
-        ntk_params_usage(stdout, prog, summary, &e->params);
-        printf("\n  out=DIR: the data directory (default %s)\n", default_out);
+        usage(e, summary, default_out);
         exit(0);
     }
     if (st) ntk_exp_die(e, 2, "%s", ntk_last_error());
+}
+
+void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
+                  size_t ndefs, const char *default_out, int argc, char **argv)
+{
+    memset(e, 0, sizeof *e);
+    e->name = name;
+    ntk_install_gsl_handler();
+    e->files = files_alloc(e);
+    parse_command_line(e, summary, defs, ndefs, default_out, argc, argv);
+}
+
+/* ---- the protocol ---------------------------------------------------------------- */
+
+static int id_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.'; }
+
+void ntk_exp_add_run(ntk_exp *e, const void *spec, const char *id_fmt, ...)
+{
+    char id[NTK_EXP_ID_MAX + 1];
+    va_list ap;
+    va_start(ap, id_fmt);
+    int n = vsnprintf(id, sizeof id, id_fmt, ap);
+    va_end(ap);
+    if (n <= 0 || n >= NTK_EXP_ID_MAX) ntk_exp_die(e, 1, "run id '%s...': empty or too long", id);
+    for (const char *c = id; *c; c++)
+        if (!id_char(*c) || id[0] == '.') ntk_exp_die(e, 1, "run id '%s': use letters, digits, - _ . only", id);
+    for (size_t i = 0; i < e->nruns; i++)
+        if (strcmp(e->runs[i].id, id) == 0) ntk_exp_die(e, 2, "these settings give run '%s' twice (a value repeated?)", id);
+    if ((e->nruns & (e->nruns - 1)) == 0) { /* 0, 1, 2, 4, ...: grow to twice */
+        ntk_exp_run *r = realloc(e->runs, (e->nruns ? 2 * e->nruns : 1) * sizeof *r);
+        e->runs = ntk_exp_need(e, r);
+    }
+    ntk_exp_run *r = &e->runs[e->nruns];
+    memset(r, 0, sizeof *r);
+    memcpy(r->id, id, (size_t)n + 1);
+    r->spec = ntk_exp_need(e, calloc(1, e->x->run_size ? e->x->run_size : 1));
+    if (e->x->run_size) memcpy(r->spec, spec, e->x->run_size);
+    e->nruns++;
+}
+
+/* "OUT/runs/ID" SUFFIX ".dat" into a malloc'd string. */
+static char *run_path(const ntk_exp *e, const char *id, const char *suffix)
+{
+    size_t n = strlen(e->out) + strlen(id) + (suffix ? strlen(suffix) : 0) + 16;
+    char *p = ntk_exp_need(e, malloc(n));
+    snprintf(p, n, "%s/runs/%s%s.dat", e->out, id, suffix ? suffix : "");
+    return p;
+}
+
+ntk_out *ntk_exp_run_file(const ntk_exp *e, const char *suffix)
+{
+    if (!e->run) ntk_exp_die(e, 1, "ntk_exp_run_file: no run is being computed");
+    char rel[NTK_EXP_ID_MAX + 128];
+    snprintf(rel, sizeof rel, "runs/%s%s.dat", e->run->id, suffix ? suffix : "");
+    return ntk_exp_open(e, rel);
+}
+
+void ntk_exp_read_side_file(const ntk_exp *e, size_t i, const char *suffix, ntk_table *t)
+{
+    char *path = run_path(e, e->runs[i].id, suffix);
+    ntk_exp_read_run(e, path, t, e->x->free_keys);
+    free(path);
+}
+
+void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *columns)
+{
+    const ntk_exp_run *r = &e->runs[i];
+    if (r->table.nrows != rows)
+        ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", r->path,
+                    r->table.nrows, rows);
+    for (const char *c = columns; c && *c;) {
+        size_t len = strcspn(c, " ");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, c);
+        if (len && ntk_table_col(&r->table, name) < 0)
+            ntk_exp_die(e, 1, "%s: no column '%s': rerun it", r->path, name);
+        c += len + (c[len] == ' ');
+    }
+}
+
+double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key)
+{
+    double v;
+    if (ntk_table_param_double(&e->runs[i].table, e->runs[i].path, key, &v))
+        ntk_exp_die(e, 1, "%s: rerun it", ntk_last_error());
+    return v;
+}
+
+const char *ntk_exp_run_str(const ntk_exp *e, size_t i, const char *key)
+{
+    const char *v = ntk_table_param(&e->runs[i].table, key);
+    if (!v) ntk_exp_die(e, 1, "%s: no '# %s = ...' header line: rerun it", e->runs[i].path, key);
+    return v;
+}
+
+void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double loss, double loss0, double lr)
+{
+    if (isfinite(loss) && loss <= NTK_EXP_DIVERGED * loss0) return;
+    ntk_exp_die(e, 1, "%s: %s diverged at step %zu (loss %.3g, more than %g times its initial %.3g) with "
+                "learning rate lr=%g; no run file written: try a smaller lr",
+                e->run ? e->run->id : e->run_id ? e->run_id : "", what, step, loss, NTK_EXP_DIVERGED, loss0, lr);
+}
+
+size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width)
+{
+    if (depth < 1 || width < 1 || n0 < 1)
+        ntk_exp_die(e, 1, "a net needs inputs, depth and width >= 1 (got %zu, %ld, %ld)", n0, depth, width);
+    size_t *n = ntk_exp_need(e, malloc(((size_t)depth + 1) * sizeof *n));
+    ntk_exp_layer_widths(n, n0, depth, width);
+    return n;
+}
+
+ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma)
+{
+    size_t *n = ntk_exp_widths(e, n0, depth, width);
+    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, beta, sigma));
+    free(n);
+    return net;
+}
+
+/* The directory dir exists (created if missing) and takes a new file; else status 1. */
+static void preflight(const ntk_exp *e, const char *dir)
+{
+    if (ntk_mkdir_p(dir)) ntk_exp_die(e, 1, "cannot create the output directory: %s", ntk_last_error());
+    size_t n = strlen(dir) + 32;
+    char *probe = ntk_exp_need(e, malloc(n));
+    snprintf(probe, n, "%s/.write-test.XXXXXX", dir);
+    int fd = mkstemp(probe);
+    if (fd < 0) ntk_exp_die(e, 1, "%s: cannot write in the output directory: %s", dir, strerror(errno));
+    close(fd);
+    unlink(probe);
+    free(probe);
+}
+
+/* Commit every file opened, in order; the first failure removes the rest and exits. */
+static void commit(const ntk_exp *e)
+{
+    struct ntk_exp_files *f = e->files;
+    while (f->n) {
+        ntk_out *o = f->o[0];
+        memmove(f->o, f->o + 1, --f->n * sizeof *f->o);
+        if (ntk_out_close(o)) ntk_exp_die(e, 1, "%s", ntk_last_error());
+    }
+}
+
+/* Seconds that cost c takes here; rate: the GEMM rate in flop/s (measured once). */
+static double cost_seconds(ntk_exp_cost c, double *rate)
+{
+    if (c.flops > 0.0 && *rate == 0.0) *rate = ntk_exp_gemm_rate(1024);
+    return (c.flops > 0.0 ? c.flops / *rate : 0.0) + c.seconds;
+}
+
+/* "about 1m05s (12.3 GFLOP, 0.5s timed)" into buf. */
+static const char *cost_text(ntk_exp_cost c, double *rate, char *buf, size_t size)
+{
+    char d[32], t[32];
+    int n = snprintf(buf, size, "about %s", ntk_progress_format_duration(cost_seconds(c, rate), d, sizeof d));
+    if (c.flops > 0.0 && c.seconds > 0.0)
+        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP, %s timed)", c.flops / 1e9,
+                 ntk_progress_format_duration(c.seconds, t, sizeof t));
+    else if (c.flops > 0.0)
+        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP)", c.flops / 1e9);
+    return buf;
+}
+
+/* The expected time of one run (each = 0: of all runs) or a table of every run's. */
+static void announce(const ntk_exp *e, const void *s, const ntk_exp_run *one, int each)
+{
+    double rate = 0.0;
+    char buf[128];
+    ntk_exp_cost all = {0.0, 0.0};
+    if (one) {
+        all = e->x->cost(e, s, one->spec);
+    } else {
+        for (size_t i = 0; i < e->nruns; i++) {
+            ntk_exp_cost c = e->x->cost(e, s, e->runs[i].spec);
+            all.flops += c.flops, all.seconds += c.seconds;
+        }
+    }
+    cost_seconds(all, &rate);
+    char how[96] = "";
+    if (rate > 0.0) snprintf(how, sizeof how, " at this machine's GEMM rate (%.0f GFLOP/s)", rate / 1e9);
+    if (!each) {
+        fprintf(stderr, "%s: %s (%s profile): %s%s\n", e->name, one ? one->id : "all runs", e->params.profile,
+                cost_text(all, &rate, buf, sizeof buf), how);
+        return;
+    }
+    fprintf(stderr, "%s: expected time of each run (%s profile)%s:\n", e->name, e->params.profile, how);
+    for (size_t i = 0; i < e->nruns; i++)
+        fprintf(stderr, "  %-24s %s\n", e->runs[i].id, cost_text(e->x->cost(e, s, e->runs[i].spec), &rate, buf, sizeof buf));
+    fprintf(stderr, "  %-24s %s\n", "all runs", cost_text(all, &rate, buf, sizeof buf));
+}
+
+int ntk_exp_main(const ntk_experiment *x, int argc, char **argv)
+{
+    static ntk_exp exp; /* static: what an exit leaves behind is still reachable */
+    ntk_exp *e = &exp;
+    memset(e, 0, sizeof *e);
+    const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    e->name = slash ? slash + 1 : argc > 0 ? argv[0] : x->name;
+    e->x = x;
+    ntk_install_gsl_handler();
+    e->files = files_alloc(e);
+    char default_out[256];
+    snprintf(default_out, sizeof default_out, "data/%s", x->name);
+    parse_command_line(e, x->summary, x->params, x->nparams, default_out, argc, argv);
+
+    void *s = ntk_exp_need(e, calloc(1, x->settings_size ? x->settings_size : 1));
+    x->settings(e, s);
+    x->runs(e, s);
+
+    switch (e->cmd) {
+    case NTK_EXP_RUNS:
+        for (size_t i = 0; i < e->nruns; i++) printf("%s\n", e->runs[i].id);
+        fflush(stdout);
+        announce(e, s, NULL, 0);
+        break;
+    case NTK_EXP_ESTIMATE:
+        announce(e, s, NULL, 1);
+        break;
+    case NTK_EXP_RUN: {
+        for (size_t i = 0; i < e->nruns && !e->run; i++)
+            if (strcmp(e->runs[i].id, e->run_id) == 0) e->run = &e->runs[i];
+        if (!e->run) ntk_exp_die(e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e->run_id);
+        char runs_dir[2 * sizeof e->out];
+        preflight(e, ntk_exp_path(e, runs_dir, sizeof runs_dir, "runs"));
+        announce(e, s, e->run, 0);
+        x->run(e, s, e->run->spec);
+        commit(e);
+        break;
+    }
+    case NTK_EXP_SUMMARIZE:
+        for (size_t i = 0; i < e->nruns; i++) {
+            e->runs[i].path = run_path(e, e->runs[i].id, NULL);
+            ntk_exp_read_run(e, e->runs[i].path, &e->runs[i].table, x->free_keys);
+        }
+        preflight(e, e->out);
+        x->summarize(e, s);
+        commit(e);
+        break;
+    }
+    for (size_t i = 0; i < e->nruns; i++) {
+        ntk_table_free(&e->runs[i].table);
+        free(e->runs[i].spec), free(e->runs[i].path);
+    }
+    free(e->runs), free(s);
+    files_free(e->files);
+    return 0;
 }
 
 void ntk_exp_ok(const ntk_exp *e, int status)
@@ -175,17 +480,24 @@ double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double 
                      long steps, double lr, const char *label, double *loss0)
 {
     ntk_progress p;
+    char def[NTK_EXP_ID_MAX + 128];
+    if (!label) {
+        snprintf(def, sizeof def, "%s %s training", e->name, e->run ? e->run->id : "");
+        label = def;
+    }
     *loss0 = NAN;
     ntk_progress_start(&p, label, (double)steps);
     for (long k = 0; k < steps; k++) {
         double loss;
         ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, lr, &loss));
         if (k == 0) *loss0 = loss;
+        ntk_exp_check_loss(e, "training", (size_t)k, loss, *loss0, lr);
         ntk_progress_update(&p, (double)(k + 1));
     }
     ntk_progress_end(&p);
     double loss; /* after the last step */
     ntk_exp_ok(e, ntk_net_loss(net, b, X, Y, N, &loss));
+    if (steps > 0) ntk_exp_check_loss(e, "training", (size_t)steps, loss, *loss0, lr);
     return loss;
 }
 
@@ -208,6 +520,16 @@ ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath)
         ntk_out_abort(o);
         ntk_exp_die(e, 1, "%s", ntk_last_error());
     }
+    struct ntk_exp_files *f = e->files;
+    if (f->n == f->cap) {
+        ntk_out **grown = realloc(f->o, (f->cap ? 2 * f->cap : 8) * sizeof *grown);
+        if (!grown) {
+            ntk_out_abort(o);
+            ntk_exp_die(e, 1, "out of memory");
+        }
+        f->o = grown, f->cap = f->cap ? 2 * f->cap : 8;
+    }
+    f->o[f->n++] = o;
     return o;
 }
 
@@ -242,6 +564,13 @@ void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const ch
 
 void ntk_exp_close(const ntk_exp *e, ntk_out *o)
 {
+    struct ntk_exp_files *f = e->files;
+    for (size_t k = 0; k < f->n; k++)
+        if (f->o[k] == o) {
+            memmove(f->o + k, f->o + k + 1, (f->n - k - 1) * sizeof *f->o);
+            f->n--;
+            break;
+        }
     if (ntk_out_close(o)) ntk_exp_die(e, 1, "%s", ntk_last_error());
 }
 

@@ -1,20 +1,41 @@
-/* experiment.h - the shape every experiment program shares.
+/* experiment.h - the run protocol every experiment program shares.
  *
- * An experiment splits into independent runs (one width and seed, say), each
- * written to its own data file, and a summary step that reads the runs back and
- * writes the files gnuplot plots. The Makefile asks the program for its runs, makes
- * each run a target of its own (so `make -j` runs them side by side and a finished
- * run survives an interrupted one), then summarises:
+ * An experiment splits into independent runs (one width and seed, say), each written
+ * to its own data file OUT/runs/ID.dat, and a summary step that reads the runs back
+ * and writes the files gnuplot plots. The Makefile asks the program for its runs,
+ * makes each run a target of its own (so `make -j` runs them side by side and a
+ * finished run survives an interrupted one), then summarises. The command line:
  *
- *   PROG runs      [profile=NAME] [key=value ...]   list the run ids, one per line
- *   PROG run ID    [profile=NAME] [key=value ...]   compute one run into OUT/runs/ID.dat
- *   PROG summarize [profile=NAME] [key=value ...]   read the runs, write the summary files in OUT
- *   PROG estimate  [profile=NAME] [key=value ...]   print the expected run time
- *   PROG --help                                      the parameters of each profile
+ *   PROG runs      [profile=NAME] [out=DIR] [key=value ...]  the run ids, one a line
+ *   PROG run ID    [profile=NAME] [out=DIR] [key=value ...]  one run -> DIR/runs/ID.dat
+ *   PROG summarize [profile=NAME] [out=DIR] [key=value ...]  the runs -> summary files
+ *   PROG estimate  [profile=NAME] [out=DIR] [key=value ...]  expected time of each run
+ *   PROG --help                                   the commands and every parameter
  *
- * `out=DIR` (default data/NAME) sets the data directory. Every parameter is checked
- * before anything is written: a bad one ends the program with a message and exit
- * status 2, and nothing on disk changes.
+ * An experiment declares what is its own (ntk_experiment below): its name (the data
+ * directory data/NAME follows from it), its profile table, how it reads its settings,
+ * the list of its runs, what one run does, how the runs are summarised, and what one
+ * run costs. ntk_exp_main owns the rest:
+ *
+ * - the command line. A bad argument, parameter or run id ends the program with one
+ *   line "PROG: message" on stderr and exit status 2, before anything is written.
+ * - the run list: `runs` prints it; `run ID` runs ID only if it is on it.
+ * - run-file names and headers: a run writes OUT/runs/ID.dat (ntk_exp_run_file),
+ *   whose header records the program, the command, the profile and every parameter.
+ * - pre-flight: before a run starts, OUT/runs is created and checked writable, so a
+ *   run that could not save its result fails at once, not after its work.
+ * - divergence: every training loop reports its loss (ntk_exp_check_loss); a loss
+ *   that is not finite, or above NTK_EXP_DIVERGED times the loss before the first
+ *   step, ends the run (status 1, a message naming the step and the learning rate).
+ * - reading runs back: before summarize() is called every run file is read, and its
+ *   header checked against the current settings (ntk_exp_run below); a missing or
+ *   stale file ends the program naming it.
+ * - all or nothing: the files a command opens (ntk_exp_open, ntk_exp_run_file) are
+ *   written to temporary names and renamed into place, in the order they were opened,
+ *   only when the command has finished; any error before then removes them all. A
+ *   failed run or summary leaves the previous files as they were.
+ * - every print and every exit: the library (libntk) returns status codes and never
+ *   prints; experiment code ends the program through ntk_exp_die and friends.
  */
 #ifndef NTK_EXPERIMENT_H
 #define NTK_EXPERIMENT_H
@@ -30,23 +51,117 @@
 
 typedef enum { NTK_EXP_RUNS, NTK_EXP_RUN, NTK_EXP_SUMMARIZE, NTK_EXP_ESTIMATE } ntk_exp_command;
 
+/* What one run is expected to cost: floating-point work bound by matrix products
+ * (timed at this machine's GEMM rate), plus seconds of other work the experiment
+ * prices itself (quadrature, say). */
 typedef struct {
-    const char *name;        /* the program, e.g. "fig1-ntk-convergence" */
+    double flops;
+    double seconds;
+} ntk_exp_cost;
+
+/* A run longer than this id is refused (ids are file names: letters, digits, - _ .). */
+#define NTK_EXP_ID_MAX 64
+
+/* One run of the list: its id, the experiment's description of it (run_size bytes,
+ * a copy of what ntk_exp_add_run was given), and, during summarize, its file read
+ * back (path: OUT/runs/ID.dat). */
+typedef struct {
+    char id[NTK_EXP_ID_MAX];
+    void *spec;
+    char *path;
+    ntk_table table;
+} ntk_exp_run;
+
+typedef struct ntk_exp ntk_exp;
+
+/* An experiment, as its main.c declares it. The callbacks get the settings struct
+ * (settings_size bytes, zeroed, filled by `settings`) and a run's spec as void
+ * pointers to the experiment's own types. */
+typedef struct {
+    const char *name;                  /* data/NAME, `make NAME`, figures/NAME*: [a-z0-9-] */
+    const char *summary;               /* what it shows, for --help (lines under 80 columns) */
+    const ntk_param_def *params;       /* the profile table (params.h) */
+    size_t nparams;
+    const char *const *free_keys;      /* parameters a run file may differ in (they change
+                                          no result), NULL-terminated; NULL: none */
+    size_t settings_size, run_size;
+    /* Read and check the parameters into settings (ntk_exp_long etc.: a bad one ends
+     * the program with status 2). */
+    void (*settings)(const ntk_exp *e, void *settings);
+    /* The runs of these settings, in order: one ntk_exp_add_run each. */
+    void (*runs)(ntk_exp *e, const void *settings);
+    /* The expected cost of one run. */
+    ntk_exp_cost (*cost)(const ntk_exp *e, const void *settings, const void *run);
+    /* One run: compute, then write ntk_exp_run_file(e, NULL) (and any side files). */
+    void (*run)(const ntk_exp *e, const void *settings, const void *run);
+    /* The summary: e->runs[i].table holds run i's file, read and checked. */
+    void (*summarize)(const ntk_exp *e, const void *settings);
+} ntk_experiment;
+
+struct ntk_exp {
+    const char *name;         /* the program, e.g. "fig1-ntk-convergence" (for messages) */
+    const ntk_experiment *x;  /* NULL for a program on the old front end */
     ntk_exp_command cmd;
-    const char *run_id;      /* for NTK_EXP_RUN */
-    char out[1024];          /* data directory */
+    const char *run_id;       /* for NTK_EXP_RUN */
+    char out[1024];           /* data directory */
     ntk_params params;
-} ntk_exp;
+    size_t nruns;             /* the run list (ntk_exp_add_run) */
+    ntk_exp_run *runs;
+    const ntk_exp_run *run;   /* the run being computed (command run) */
+    struct ntk_exp_files *files; /* files opened, committed when the command ends */
+};
 
-/* Parse the command line (see above). Prints --help and exits 0; on a bad argument
- * prints "NAME: message" and exits 2 (a program's front end may exit: the library
- * proper never does). */
-void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
-                  size_t ndefs, const char *default_out, int argc, char **argv);
+/* The whole program: parse the command line, read the settings, list the runs, and do
+ * the command. Returns the exit status (0); every failure exits from inside. */
+int ntk_exp_main(const ntk_experiment *x, int argc, char **argv);
 
-/* Print "NAME: message" (the last library error, or fmt) to stderr and exit(code). */
+/* Add a run to the list (from x->runs): its spec (run_size bytes, copied) and its id,
+ * printf-formatted. */
+void ntk_exp_add_run(ntk_exp *e, const void *spec, const char *id_fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The data file of the run being computed, OUT/runs/ID.dat, or with a suffix
+ * OUT/runs/IDSUFFIX.dat (a side file of the run, e.g. "-curves"), header written. */
+ntk_out *ntk_exp_run_file(const ntk_exp *e, const char *suffix);
+
+/* A side file of run i, OUT/runs/IDSUFFIX.dat, read into t (status 1 on error). */
+void ntk_exp_read_side_file(const ntk_exp *e, size_t i, const char *suffix, ntk_table *t);
+
+/* Run i's file has `rows` rows and every column named in `columns` (space-separated);
+ * else status 1, naming the file: "not a run of these settings ...: rerun it". */
+void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *columns);
+
+/* The header value `key` of run i's file: as a number, or as text. A missing key (or
+ * not a number) ends the program with status 1 and a message naming the file and key. */
+double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key);
+const char *ntk_exp_run_str(const ntk_exp *e, size_t i, const char *key);
+
+/* Divergence: a training loss may grow at most this factor over the loss before the
+ * first step. Gradient descent at a stable rate decreases the loss near a minimum and
+ * may overshoot it early by a modest factor; at an unstable rate the loss grows
+ * geometrically and passes any fixed factor within a few dozen steps. 1e4 is far above
+ * the first and reached quickly by the second. */
+#define NTK_EXP_DIVERGED 1e4
+
+/* Check one training loss: `loss` at step `step` of `what` (a label: "training"),
+ * `loss0` the loss before the first step, lr the learning rate. A loss that is not
+ * finite or above NTK_EXP_DIVERGED * loss0 ends the program with status 1:
+ * "ID: WHAT diverged at step K (loss L, initial loss L0) with learning rate LR". */
+void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double loss, double loss0, double lr);
+
+/* Layer widths of a net of n0 inputs, depth weight matrices, every hidden layer width
+ * wide, one output: a malloc'd array n[0..depth] (free it), or status 1. */
+size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width);
+
+/* A net of those widths (ntk_exp_widths), bias scale beta, nonlinearity sigma. */
+ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma);
+
+/* Print "PROG: message" (fmt) to stderr, remove every file this command opened, and
+ * exit(code). */
 void ntk_exp_die(const ntk_exp *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
+
+/* A note on stderr, "PROG: message" (a recorded failure, a resumed run). */
+void ntk_exp_note(const ntk_exp *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* End the program (status 1) with the library's last error message unless status is
  * 0, or unless p is non-NULL; ntk_exp_need returns p. */
@@ -66,23 +181,10 @@ const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key);
  * out (at most max); returns how many (at least 1: an empty list ends with status 2). */
 size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max);
 
-/* The run ids wWIDTH-sSEED of every width (n of them) and seed 1..seeds, one a line
- * on stdout, width by width. */
-void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds);
-
-/* Parse id (e->run_id or its tail) as wWIDTH-sSEED into width and seed, and check that
- * it is one of the runs ntk_exp_print_grid_runs lists; else status 2 and a message
- * naming e->run_id: "bad run id ...: expected FORM" or "... not one of this profile's runs". */
-void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
-                            long seeds, long *width, long *seed);
-
-/* Layer widths n[0..depth] of a net of n0 inputs, every hidden layer width wide, one output. */
-void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width);
-
 /* Train net by `steps` full-batch gradient steps of rate lr on the N inputs X (targets
- * Y; b holds N or more), with a progress line `label`. Sets *loss0 to the loss before
- * the first step (NaN if steps is 0) and returns the loss after the last, 1/(2N)
- * sum (f - y)^2. Dies (status 1) on a library error. */
+ * Y; b holds N or more), with a progress line `label` (NULL: "PROG ID training"); every loss is checked
+ * (ntk_exp_check_loss). Sets *loss0 to the loss before the first step (NaN if steps
+ * is 0) and returns the loss after the last, 1/(2N) sum (f - y)^2. */
 double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
                      long steps, double lr, const char *label, double *loss0);
 
@@ -90,26 +192,41 @@ double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double 
 const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *relpath);
 
 /* Open OUT/relpath as a data file whose header records the program, the command,
- * the profile and every parameter. Dies (status 1) on failure. */
+ * the profile and every parameter; committed when the command ends (see above). */
 ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath);
-
-/* Read the run file at path (OUT/runs/ID.dat, see ntk_exp_path) into t, and check that
- * its header records this profile and every parameter as they are now (a value set on
- * the command line is the same value), except the keys of free_keys (NULL-terminated,
- * or NULL: settings that do not change results). Dies (status 1) on a read error, and
- * on a missing or other value with a message naming the file, the key, both values
- * and what to do, so that a summary never mixes runs of different settings. */
-void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys);
-
-/* Close a data file, dying with the message on failure (nothing half-written stays). */
-void ntk_exp_close(const ntk_exp *e, ntk_out *o);
-
-/* Print the expected cost: total floating-point work, and the time at the GEMM rate
- * this machine measures now (ntk_exp_gemm_rate), on stderr. Returns the seconds. */
-double ntk_exp_announce(const ntk_exp *e, const char *what, double flops);
 
 /* This machine's double-precision GEMM rate in flop/s, measured in ~0.2 s on square
  * matrices of side n (1024 is a good value). */
 double ntk_exp_gemm_rate(size_t n);
+
+/* ------------------------------------------------------------------------------
+ * The old front end, kept while the programs move to ntk_exp_main: each program
+ * parsed its own run ids and switched on the command. */
+
+/* Parse the command line (see above). Prints --help and exits 0; on a bad argument
+ * prints "NAME: message" and exits 2. */
+void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
+                  size_t ndefs, const char *default_out, int argc, char **argv);
+
+/* The run ids wWIDTH-sSEED of every width (n of them) and seed 1..seeds, one a line
+ * on stdout, width by width. */
+void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds);
+
+/* Parse id (e->run_id or its tail) as wWIDTH-sSEED into width and seed, and check that
+ * it is one of the runs ntk_exp_print_grid_runs lists; else status 2. */
+void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
+                            long seeds, long *width, long *seed);
+
+/* Layer widths n[0..depth] of a net of n0 inputs, every hidden layer width wide, one output. */
+void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width);
+
+/* Read the run file at path into t and check its header against the settings. */
+void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys);
+
+/* Close a data file now (status 1 on failure). */
+void ntk_exp_close(const ntk_exp *e, ntk_out *o);
+
+/* Print the expected cost of `what` on stderr; returns the seconds. */
+double ntk_exp_announce(const ntk_exp *e, const char *what, double flops);
 
 #endif

@@ -82,13 +82,46 @@ int ntk_params_parse(ntk_params *p, const ntk_param_def *defs, size_t n, int arg
     return 0;
 }
 
-void ntk_params_usage(FILE *f, const char *program, const char *summary, const ntk_params *p)
+/* text, wrapped at word boundaries to lines of at most 80 columns, each indented by
+ * `indent` spaces (the first by `first` columns already printed). */
+static void print_wrapped(FILE *f, const char *text, int indent, int first)
 {
-    fprintf(f, "usage: %s [profile=smoke|default|paper] [key=value ...]\n\n%s\n\n", program, summary);
-    fprintf(f, "  %-14s %-16s %-16s %-16s %s\n", "key", "smoke", "default", "paper", "meaning");
+    int col = first;
+    for (const char *w = text; *w;) {
+        while (*w == ' ') w++;
+        int len = (int)strcspn(w, " ");
+        if (!len) break;
+        if (col > indent && col + 1 + len > 80) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        }
+        if (col < indent) col += fprintf(f, "%*s", indent - col, "");
+        else if (col > indent) col += fprintf(f, " ");
+        col += fprintf(f, "%.*s", len, w);
+        w += len;
+    }
+    fputc('\n', f);
+}
+
+void ntk_params_usage(FILE *f, const ntk_params *p)
+{
+    const int indent = 16;
+    fprintf(f, "parameters (value in the smoke, default and paper profiles):\n");
     for (size_t k = 0; k < p->n; k++) {
         const ntk_param_def *d = &p->defs[k];
-        fprintf(f, "  %-14s %-16s %-16s %-16s %s\n", d->key, d->smoke, d->deflt, d->paper, d->help);
+        int col = fprintf(f, "  %s", d->key);
+        if (col + 1 > indent) fprintf(f, "\n"), col = 0;
+        print_wrapped(f, d->help, indent, col);
+        char vals[1024];
+        if (strcmp(d->smoke, d->deflt) == 0 && strcmp(d->deflt, d->paper) == 0)
+            snprintf(vals, sizeof vals, "every profile: %s", d->smoke);
+        else
+            snprintf(vals, sizeof vals, "smoke: %s  default: %s  paper: %s", d->smoke, d->deflt, d->paper);
+        if (indent + (int)strlen(vals) <= 80)
+            fprintf(f, "%*s%s\n", indent, "", vals);
+        else
+            fprintf(f, "%*ssmoke: %s\n%*sdefault: %s\n%*spaper: %s\n", indent, "", d->smoke, indent, "", d->deflt,
+                    indent, "", d->paper);
     }
 }
 

@@ -46,8 +46,9 @@ typedef struct {
  * without a value). */
 int ntk_params_parse(ntk_params *p, const ntk_param_def *defs, size_t n, int argc, char **argv);
 
-/* The usage text: the command form, then a table of keys, values per profile, help. */
-void ntk_params_usage(FILE *f, const char *program, const char *summary, const ntk_params *p);
+/* The parameter table for --help: each key, its meaning and its value per profile,
+ * in lines of at most 80 columns. */
+void ntk_params_usage(FILE *f, const ntk_params *p);
 
 /* Getters: 0, or GSL_EINVAL with a message naming the key and the value. */
 const char *ntk_params_str(const ntk_params *p, const char *key);
