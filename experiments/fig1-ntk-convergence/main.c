@@ -80,7 +80,10 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
     free(n);
-    return (ntk_exp_cost){2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P, 0.0};
+    size_t cap = (size_t)(s->grid > s->train ? s->grid : s->train);
+    return (ntk_exp_cost){.flops = 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P,
+                          .memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
+                          .disk = ntk_exp_file_bytes((double)s->grid, 3.0)};
 }
 
 /* Theta(x0, x) over the grid into theta (grid values), and Theta(x0, x0). */

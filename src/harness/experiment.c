@@ -275,52 +275,21 @@ static void commit(const ntk_exp *e)
     }
 }
 
-/* Seconds that cost c takes here; rate: the GEMM rate in flop/s (measured once). */
-static double cost_seconds(ntk_exp_cost c, double *rate)
-{
-    if (c.flops > 0.0 && *rate == 0.0) *rate = ntk_exp_gemm_rate(1024);
-    return (c.flops > 0.0 ? c.flops / *rate : 0.0) + c.seconds;
-}
-
-/* "about 1m05s (12.3 GFLOP, 0.5s timed)" into buf. */
-static const char *cost_text(ntk_exp_cost c, double *rate, char *buf, size_t size)
-{
-    char d[32], t[32];
-    int n = snprintf(buf, size, "about %s", ntk_progress_format_duration(cost_seconds(c, rate), d, sizeof d));
-    if (c.flops > 0.0 && c.seconds > 0.0)
-        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP, %s timed)", c.flops / 1e9,
-                 ntk_progress_format_duration(c.seconds, t, sizeof t));
-    else if (c.flops > 0.0)
-        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP)", c.flops / 1e9);
-    return buf;
-}
-
-/* The expected time of one run (each = 0: of all runs) or a table of every run's. */
+/* The expected time of one run, or of all runs (one NULL), on the reference machine;
+ * each: the estimate table of every run instead (estimate.c). */
 static void announce(const ntk_exp *e, const void *s, const ntk_exp_run *one, int each)
 {
-    double rate = 0.0;
-    char buf[128];
-    ntk_exp_cost all = {0.0, 0.0};
-    if (one) {
-        all = e->x->cost(e, s, one->spec);
-    } else {
-        for (size_t i = 0; i < e->nruns; i++) {
-            ntk_exp_cost c = e->x->cost(e, s, e->runs[i].spec);
-            all.flops += c.flops, all.seconds += c.seconds;
-        }
-    }
-    cost_seconds(all, &rate);
-    char how[96] = "";
-    if (rate > 0.0) snprintf(how, sizeof how, " at this machine's GEMM rate (%.0f GFLOP/s)", rate / 1e9);
-    if (!each) {
-        fprintf(stderr, "%s: %s (%s profile): %s%s\n", e->name, one ? one->id : "all runs", e->params.profile,
-                cost_text(all, &rate, buf, sizeof buf), how);
+    if (each) {
+        ntk_exp_print_estimate(e, s);
         return;
     }
-    fprintf(stderr, "%s: expected time of each run (%s profile)%s:\n", e->name, e->params.profile, how);
-    for (size_t i = 0; i < e->nruns; i++)
-        fprintf(stderr, "  %-24s %s\n", e->runs[i].id, cost_text(e->x->cost(e, s, e->runs[i].spec), &rate, buf, sizeof buf));
-    fprintf(stderr, "  %-24s %s\n", "all runs", cost_text(all, &rate, buf, sizeof buf));
+    double secs = 0.0;
+    for (size_t i = 0; i < (one ? 1 : e->nruns); i++)
+        secs += ntk_exp_cost_seconds(e->x, e->x->cost(e, s, one ? one->spec : e->runs[i].spec));
+    char d[32];
+    fprintf(stderr, "%s: %s (%s profile): about %s on the reference machine (%d threads, %.0f GFLOP/s GEMM)\n",
+            e->name, one ? one->id : "all runs", e->params.profile, ntk_progress_format_duration(secs, d, sizeof d),
+            NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9);
 }
 
 int ntk_exp_main(const ntk_experiment *x, int argc, char **argv)
