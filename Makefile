@@ -49,17 +49,17 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK := build/.deps-ok
 
-# The experiments, each registered by one line here: NAME=DIRECTORY. NAME is its
-# make target, its data directory data/NAME and its figure prefix figures/NAME;
-# experiments/DIRECTORY holds main.c, plot.gp and README.md.
-EXPERIMENTS := \
-  fig1=fig1-ntk-convergence \
-  random-features=random-features \
-  width-scaling=width-scaling \
-  fig3=fig3-principal-components \
-  nonlinearities=nonlinearities \
-  positive-definiteness=positive-definiteness \
-  fig2=fig2-kernel-regression
+# The experiments: every experiments/DIRECTORY/main.c (with plot.gp and README.md beside
+# it) is one, built into $(BIN)/DIRECTORY. Its name, given once in main.c as the
+# `.name = "NAME",` of its ntk_experiment (src/harness/experiment.h), is its make
+# target, its data directory data/NAME and its figure prefix figures/NAME. `make
+# new-experiment NAME=...` adds one.
+EXP_DIRS := $(patsubst experiments/%/main.c,%,$(wildcard experiments/*/main.c))
+EXPERIMENTS := $(foreach d,$(EXP_DIRS),$(shell sed -n 's/^ *\.name *= *"\([a-z0-9-]*\)",.*/\1/p' \
+  experiments/$d/main.c | head -n 1)=$d)
+ifneq ($(filter =%,$(EXPERIMENTS)),)
+$(error $(patsubst =%,experiments/%/main.c,$(filter =%,$(EXPERIMENTS))): no '.name = "NAME",' line (see experiments/PROTOCOL.md))
+endif
 
 exp_name = $(firstword $(subst =, ,$1))
 exp_dir = $(word 2,$(subst =, ,$1))

@@ -51,5 +51,6 @@ void ntk_test_table(void);
 void ntk_test_experiments(void);
 void ntk_test_rf(void);
 void ntk_test_checkpoint(void);
+void ntk_test_stats(void);
 
 #endif

@@ -23,7 +23,7 @@ static int setup(void) { return ntk_tmpdir_make(tmp, sizeof tmp, "exp"); }
 static int teardown(void) { return ntk_tmpdir_remove(tmp); }
 
 /* Run `BIN/prog args` with out= pointing into tmp; returns the exit status, and the
- * number of lines written to stderr in *lines, their first line in msg. */
+ * number of lines written to stderr in *lines, their last line in msg. */
 static int run(const char *prog, const char *args, int *lines, char *msg, size_t size)
 {
     const char *dir = getenv("NTK_BIN");
@@ -37,7 +37,7 @@ static int run(const char *prog, const char *args, int *lines, char *msg, size_t
     msg[0] = '\0';
     char line[1024];
     while (f && fgets(line, sizeof line, f)) {
-        if (*lines == 0) snprintf(msg, size, "%s", line);
+        snprintf(msg, size, "%s", line);
         (*lines)++;
     }
     if (f) fclose(f);
@@ -153,6 +153,115 @@ static void test_summary_refuses_other_settings(void)
     if (st != 0) printf("\n    summarize with matching runs: status %d: %s", st, msg);
 }
 
+/* Whether dir (and its runs/, if any) holds no file at all: nothing was written, not
+ * even a temporary that was left behind. */
+static int no_files(const char *dir)
+{
+    char runs[512];
+    snprintf(runs, sizeof runs, "%s/runs", dir);
+    int empty = 1;
+    for (int k = 0; k < 2; k++) {
+        DIR *d = opendir(k ? runs : dir);
+        for (struct dirent *de; d && (de = readdir(d));)
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "runs")) {
+                printf("\n    %s/%s written", k ? runs : dir, de->d_name);
+                empty = 0;
+            }
+        if (d) closedir(d);
+    }
+    return empty;
+}
+
+/* A run whose training diverges stops at the step it happens, naming the step and the
+ * learning rate, with status 1 and no run file: Figure 1 (training through the
+ * harness) at lr 1e3 (the loss becomes NaN) and 1e6 (it explodes to ~1e71), and the
+ * random-features gradient descents (a loop of their own) at lr 1e3. */
+static void test_divergence_stops_the_run(void)
+{
+    const struct {
+        const char *prog, *args, *lr;
+    } cases[] = {
+        {"fig1-ntk-convergence", "run w20-s1 profile=smoke lr=1e3 steps=200", "lr=1000"},
+        {"fig1-ntk-convergence", "run w20-s1 profile=smoke lr=1e6 steps=200", "lr=1e+06"},
+        {"random-features", "run gd profile=smoke lr=1e3 steps=200", "lr=1000"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char out[256], args[1024], msg[1024];
+        int lines;
+        snprintf(out, sizeof out, "%s/diverged-%zu", tmp, c);
+        snprintf(args, sizeof args, "%s out=%s", cases[c].args, out);
+        int st = run(cases[c].prog, args, &lines, msg, sizeof msg);
+        int ok = st == 1 && strstr(msg, "diverged at step") && strstr(msg, cases[c].lr) && no_files(out);
+        if (!ok) printf("\n    %s %s: status %d: %s", cases[c].prog, args, st, msg);
+        CU_ASSERT(ok);
+    }
+    /* the same run at the profile's rate trains and writes its file */
+    char out[256], args[512], msg[1024];
+    int lines;
+    snprintf(out, sizeof out, "%s/converged", tmp);
+    snprintf(args, sizeof args, "run w20-s1 profile=smoke out=%s", out);
+    CU_ASSERT(run("fig1-ntk-convergence", args, &lines, msg, sizeof msg) == 0 &&
+              exists(ntk_tmpdir_path(out, "runs/w20-s1.dat")));
+}
+
+/* A run whose output directory cannot be created (its parent is a file) fails before
+ * any work: the settings would diverge at the first steps, so a message about the
+ * directory (not about divergence) shows the check came first. Nothing is written. */
+static void test_unwritable_output_checked_first(void)
+{
+    char file[256], out[512], args[1024], msg[1024];
+    int lines;
+    snprintf(file, sizeof file, "%s/a-file", tmp);
+    FILE *f = fopen(file, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/data", file);
+    snprintf(args, sizeof args, "run w20-s1 profile=smoke lr=1e6 steps=200 out=%s", out);
+    int st = run("fig1-ntk-convergence", args, &lines, msg, sizeof msg);
+    int ok = st == 1 && lines == 1 && strstr(msg, "output directory") && strstr(msg, file) && !strstr(msg, "diverged");
+    if (!ok) printf("\n    out under a file: status %d, %d lines: %s", st, lines, msg);
+    CU_ASSERT(ok);
+}
+
+/* Copy run file `path` without its '# KEY = ...' header line. */
+static int drop_header_key(const char *path, const char *key)
+{
+    char tmpname[1024], line[8192], prefix[128];
+    snprintf(tmpname, sizeof tmpname, "%s.edit", path);
+    snprintf(prefix, sizeof prefix, "# %s = ", key);
+    FILE *in = fopen(path, "r"), *out = fopen(tmpname, "w");
+    int dropped = 0;
+    while (in && out && fgets(line, sizeof line, in)) {
+        if (strncmp(line, prefix, strlen(prefix)) == 0) dropped++;
+        else fputs(line, out);
+    }
+    if (in) fclose(in);
+    if (out) fclose(out);
+    return dropped == 1 && rename(tmpname, path) == 0 ? 0 : -1;
+}
+
+/* A run file that lacks a header value the summary needs (loss_T) ends summarize with
+ * status 1 and one message naming the file and the key; no summary file is written. */
+static void test_summary_names_a_missing_key(void)
+{
+    const char *p = "fig1-ntk-convergence";
+    char out[256], args[1024], msg[1024];
+    int lines;
+    snprintf(out, sizeof out, "%s/missing-key", tmp);
+    const char *ids[] = {"w20-s1", "w20-s2", "w50-s1", "w50-s2"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, "run %s profile=smoke out=%s", ids[i], out);
+        CU_ASSERT_FATAL(run(p, args, &lines, msg, sizeof msg) == 0);
+    }
+    CU_ASSERT_FATAL(drop_header_key(ntk_tmpdir_path(out, "runs/w50-s1.dat"), "loss_T") == 0);
+    snprintf(args, sizeof args, "summarize profile=smoke out=%s", out);
+    int st = run(p, args, &lines, msg, sizeof msg);
+    int ok = st == 1 && lines == 1 && strstr(msg, "runs/w50-s1.dat") && strstr(msg, "loss_T");
+    if (!ok) printf("\n    summarize with a run missing loss_T: status %d: %s", st, msg);
+    CU_ASSERT(ok);
+    CU_ASSERT(only_runs(out));
+}
+
 void ntk_test_experiments(void)
 {
     CU_pSuite s = CU_add_suite("experiments", setup, teardown);
@@ -160,4 +269,10 @@ void ntk_test_experiments(void)
     CU_add_test(s, "figure 1: bad parameters rejected", test_fig1_parameters);
     CU_add_test(s, "summarize refuses a run made with other settings, writes nothing",
                 test_summary_refuses_other_settings);
+    CU_add_test(s, "a diverging run stops naming the step and lr, status 1, no run file",
+                test_divergence_stops_the_run);
+    CU_add_test(s, "an output directory that cannot be made fails before any work",
+                test_unwritable_output_checked_first);
+    CU_add_test(s, "summarize names a run file's missing key, status 1, writes nothing",
+                test_summary_names_a_missing_key);
 }

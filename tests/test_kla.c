@@ -166,6 +166,34 @@ static void test_kgd(void)
     ntk_kla_kgd_free(NULL);
 }
 
+/* The split of an error along a unit-RMS direction (ntk_kla_split): made from known
+ * parts, r = c u + w with w orthogonal to u by construction (Gram-Schmidt), g = |c|
+ * and h = RMS(w) come back; the parts' sum is f - y. */
+static void test_split(void)
+{
+    double u[N], w[N], f[N], y[N], norm = 0.0, uw = 0.0, w2 = 0.0;
+    for (int i = 0; i < N; i++) u[i] = cos(0.7 + 1.3 * i), w[i] = sin(2.1 * i * i + 0.4), y[i] = 0.3 * i - 1.1;
+    for (int i = 0; i < N; i++) norm += u[i] * u[i] / N;
+    for (int i = 0; i < N; i++) u[i] /= sqrt(norm); /* RMS 1 */
+    for (int i = 0; i < N; i++) uw += u[i] * w[i] / N;
+    for (int i = 0; i < N; i++) w[i] -= uw * u[i], w2 += w[i] * w[i] / N;
+    const double c = -0.385;
+    for (int i = 0; i < N; i++) f[i] = y[i] + c * u[i] + w[i];
+    double g, h;
+    ntk_kla_split(N, f, y, u, &g, &h);
+    CHECK_CLOSE(g, fabs(c), 1e-13, 1e-15);
+    CHECK_CLOSE(h, sqrt(w2), 1e-13, 0.0);
+    /* along u only, orthogonal only */
+    for (int i = 0; i < N; i++) f[i] = y[i] + 2.5 * u[i];
+    ntk_kla_split(N, f, y, u, &g, &h);
+    CHECK_CLOSE(g, 2.5, 1e-14, 0.0);
+    CHECK_CLOSE(h, 0.0, 0.0, 1e-14);
+    for (int i = 0; i < N; i++) f[i] = y[i] + w[i];
+    ntk_kla_split(N, f, y, u, &g, &h);
+    CHECK_CLOSE(g, 0.0, 0.0, 1e-15);
+    CHECK_CLOSE(h, sqrt(w2), 1e-14, 0.0);
+}
+
 void ntk_test_kla(void)
 {
     CU_pSuite s = CU_add_suite("kla", NULL, NULL);
@@ -174,4 +202,5 @@ void ntk_test_kla(void)
     CU_add_test(s, "limiting Gaussian: interpolation, variance, finite t", test_gp_limit);
     CU_add_test(s, "limiting Gaussian: clear error when Theta(X,X) is singular", test_gp_not_pd);
     CU_add_test(s, "kernel gradient descent on the data", test_kgd);
+    CU_add_test(s, "split of an error along a direction and orthogonal to it", test_split);
 }

@@ -21,8 +21,10 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort_vector.h>
 #include <gsl/gsl_vector.h>
 
+#include "data.h"
 #include "error.h"
 #include "gauss2.h"
 #include "limit.h"
@@ -459,6 +461,60 @@ static void test_positive_definite(void)
     }
 }
 
+/* The rank bound of a polynomial Theta(L) (ntk_limit_rank_bound) is the numerical rank
+ * of its Gram matrix on N = 40 random points of the sphere of R^n0 (ntk_data_sphere):
+ * the eigenvalues above N QTOL lambda_max (the entries' error, see the header) number
+ * exactly the bound, and the gap below the last of them is wide. Also the closed
+ * forms on the circle and the 2-sphere, 2d + 1 and (d + 1)^2, and 0 where Theta(L) is
+ * not a polynomial. */
+static void test_rank_bound(void)
+{
+    enum { NP = 40 };
+    struct {
+        const char *name;
+        size_t L, n0;
+        double d;
+    } cases[] = {
+        {"relu", 1, 3, 1},     {"tanh", 1, 2, 1},     {"identity", 2, 2, 1}, {"identity", 3, 3, 1},
+        {"identity", 2, 4, 1}, {"square", 2, 2, 2},   {"square", 2, 3, 2},   {"square", 3, 2, 4},
+        {"square", 3, 3, 4},   {"square", 2, 4, 2},
+    };
+    double *X = malloc(NP * 4 * sizeof *X);
+    gsl_matrix *T = gsl_matrix_alloc(NP, NP);
+    gsl_vector *ev = gsl_vector_alloc(NP);
+    gsl_eigen_symm_workspace *ew = gsl_eigen_symm_alloc(NP);
+    ntk_limit_ws *ws = ntk_limit_alloc();
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const ntk_nonlin *sig = ntk_nonlin_find(cases[c].name);
+        double bound = ntk_limit_rank_bound(sig, cases[c].L, cases[c].n0), d = cases[c].d;
+        if (cases[c].n0 == 2) CHECK_CLOSE(bound, 2 * d + 1, 0.0, 0.0);
+        if (cases[c].n0 == 3) CHECK_CLOSE(bound, (d + 1) * (d + 1), 0.0, 0.0);
+        CHECK_OK(ntk_data_sphere(31 + c, NP, cases[c].n0, X));
+        CHECK_OK(ntk_limit_gram(sig, cases[c].L, 0.1, X, NP, cases[c].n0, ws, NULL, T->data));
+        CHECK_OK(gsl_eigen_symm(T, ev, ew));
+        gsl_sort_vector(ev);
+        double lmax = gsl_vector_get(ev, NP - 1), cut = NP * QTOL * lmax, kept = lmax, dropped = 0.0;
+        size_t rank = 0;
+        for (size_t k = 0; k < NP; k++) {
+            double l = gsl_vector_get(ev, k);
+            if (l > cut) rank++, kept = fmin(kept, l);
+            else dropped = fmax(dropped, fabs(l));
+        }
+        printf("\n    %s L = %zu on the sphere of R^%zu: bound %g, numerical rank %zu (smallest kept %.2g, "
+               "largest dropped %.2g, of lambda_max)", cases[c].name, cases[c].L, cases[c].n0, bound, rank,
+               kept / lmax, dropped / lmax);
+        CU_ASSERT(rank == (size_t)bound);
+        CU_ASSERT(kept > 1e3 * cut); /* a wide gap: the count does not hang on the cut */
+    }
+    CU_ASSERT(ntk_limit_rank_bound(ntk_nonlin_find("relu"), 2, 2) == 0.0);
+    CU_ASSERT(ntk_limit_rank_bound(ntk_nonlin_find("tanh"), 3, 3) == 0.0);
+    ntk_limit_free(ws);
+    gsl_eigen_symm_free(ew);
+    gsl_vector_free(ev);
+    gsl_matrix_free(T);
+    free(X);
+}
+
 /* ---- switches and errors ---- */
 
 static void test_force_switch(void)
@@ -560,6 +616,7 @@ void ntk_test_limit(void)
                 test_gram_tanh);
     CU_add_test(s, "Theta(L) positive definite on the circle for L >= 2 (Prop. 2)",
                 test_positive_definite);
+    CU_add_test(s, "rank bound of a polynomial Theta(L) = numerical rank on the sphere", test_rank_bound);
     CU_add_test(s, "force_quadrature switches on and back off", test_force_switch);
     CU_add_test(s, "bad arguments rejected with a message", test_errors);
 }

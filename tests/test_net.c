@@ -182,6 +182,28 @@ static void test_loss(void)
     ntk_net_free(net);
 }
 
+/* After a gradient step b->z[L] holds the outputs before the step, bit for bit those
+ * of ntk_net_eval (net.h): for every nonlinearity, over three steps. */
+static void test_step_leaves_outputs(void)
+{
+    for (size_t k = 0; k < ntk_nonlin_count(); k++) {
+        ntk_net *net = ntk_net_alloc(3, widths, 0.1, ntk_nonlin_get(k));
+        ntk_batch *b = ntk_batch_alloc(net, NIN);
+        CHECK_OK(ntk_net_init(net, 17 + k));
+        int same = 1;
+        for (int step = 0; step < 3; step++) {
+            double f[NIN];
+            CHECK_OK(ntk_net_eval(net, b, X, NIN, f));
+            CHECK_OK(ntk_net_gd_step(net, b, X, Y, NIN, 0.7, NULL));
+            same &= memcmp(b->z[3], f, sizeof f) == 0;
+        }
+        if (!same) printf("\n    %s: b->z[L] after a step differs from ntk_net_eval before it", net->sigma->name);
+        CU_ASSERT(same);
+        ntk_batch_free(b);
+        ntk_net_free(net);
+    }
+}
+
 /* f after one step of lr eta: f - eta Theta (f - y) / N + O(eta^2). The remainder must
  * shrink 100-fold when eta shrinks 10-fold (second order), and at eta = 1e-5 be small
  * against the first-order change. */
@@ -230,5 +252,6 @@ void ntk_test_net(void)
     CU_add_test(s, "gradient against central differences, every nonlinearity", test_gradient_fd);
     CU_add_test(s, "fused gradient step is theta - lr grad", test_step_is_gradient_descent);
     CU_add_test(s, "the cost 1/(2N) sum (f - y)^2", test_loss);
+    CU_add_test(s, "after a step b->z[L] holds the outputs before it", test_step_leaves_outputs);
     CU_add_test(s, "one small step moves f by -lr Theta (f - y) / N", test_step_matches_ntk);
 }

@@ -73,8 +73,9 @@ static size_t read_doubles(const ntk_exp *e, const char *key, double min, double
     }
 }
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nwidths = ntk_exp_longs(e, "widths", 1, 20000, 16, s->widths);
     s->seeds = ntk_exp_long(e, "seeds", 1, 1000);
     s->depth = ntk_exp_long(e, "depth", 2, 20);
@@ -100,22 +101,38 @@ static void read_settings(const ntk_exp *e, settings *s)
 
 static ntk_net *make_net(const ntk_exp *e, const settings *s, long width, long seed)
 {
-    size_t n[21];
-    ntk_exp_layer_widths(n, 2, s->depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, width, s->beta, s->sigma);
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     return net;
 }
 
+/* The runs: "ref", then one per width and seed (w: the width's index). */
+typedef struct {
+    int ref;
+    size_t w;
+    long width, seed;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
+{
+    const settings *s = settings_;
+    ntk_exp_add_run(e, &(run_spec){1, 0, s->ref_width, s->ref_seed}, "ref");
+    for (size_t w = 0; w < s->nwidths; w++)
+        for (long q = 1; q <= s->seeds; q++) ntk_exp_add_run(e, &(run_spec){0, w, s->widths[w], q}, "w%ld-s%ld", s->widths[w], q);
+}
+
 /* Floating-point work: a training run (steps on N points, one grid evaluation), or the
  * reference run (Theta(X,X), Theta(grid,X), and three NNGP products). */
-static double run_flops(const settings *s, long width, int ref)
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
-    size_t n[21];
-    ntk_exp_layer_widths(n, 2, s->depth, width);
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n), N = (double)s->npts, M = (double)s->grid;
-    if (ref) return (6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)width;
-    return (double)s->steps * 6.0 * N * P + 2.0 * M * P;
+    free(n);
+    if (r->ref)
+        return (ntk_exp_cost){(6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)r->width, 0.0};
+    return (ntk_exp_cost){(double)s->steps * 6.0 * N * P + 2.0 * M * P, 0.0};
 }
 
 static void train_run(const ntk_exp *e, const settings *s, long width, long seed)
@@ -128,16 +145,12 @@ static void train_run(const ntk_exp *e, const settings *s, long width, long seed
 
     ntk_net *net = make_net(e, s, width, seed);
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N > CHUNK ? N : CHUNK));
-    char label[64];
-    snprintf(label, sizeof label, "%s w%ld-s%ld training", e->name, width, seed);
-    double lossT = ntk_exp_train(e, net, b, X, s->targets, N, s->steps, s->lr, label, &loss0);
+    double lossT = ntk_exp_train(e, net, b, X, s->targets, N, s->steps, s->lr, NULL, &loss0);
     /* f on the grid */
     for (size_t i0 = 0; i0 < M; i0 += CHUNK)
         ntk_exp_ok(e, ntk_net_eval(net, b, grid + 2 * i0, M - i0 < CHUNK ? M - i0 : CHUNK, f + i0));
 
-    char rel[64];
-    snprintf(rel, sizeof rel, "runs/w%ld-s%ld.dat", width, seed);
-    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "width", "%ld", width);
     ntk_out_param(o, "seed", "%ld", seed);
     ntk_out_param(o, "t", "%.17g", s->lr * (double)s->steps);
@@ -145,7 +158,6 @@ static void train_run(const ntk_exp *e, const settings *s, long width, long seed
     ntk_out_param(o, "loss_T", "%.17g", lossT);
     ntk_out_columns(o, "gamma f");
     for (size_t k = 0; k < M; k++) ntk_out_row(o, 2, (double[]){gamma[k], f[k]});
-    ntk_exp_close(e, o);
 
     ntk_batch_free(b);
     ntk_net_free(net);
@@ -167,7 +179,9 @@ static void ref_run(const ntk_exp *e, const settings *s)
     /* the grid goes through in blocks of CHUNK points, so memory stays that of the net */
     const size_t nchunks = (M + CHUNK - 1) / CHUNK;
     ntk_progress p;
-    ntk_progress_start(&p, "fig2-kernel-regression ref: kernels", 1.0 + (double)nchunks);
+    char label[NTK_EXP_ID_MAX + 64];
+    snprintf(label, sizeof label, "%s ref: kernels", e->name);
+    ntk_progress_start(&p, label, 1.0 + (double)nchunks);
     ntk_net *net = make_net(e, s, s->ref_width, s->ref_seed);
     ntk_batch *bX = ntk_exp_need(e, ntk_batch_alloc(net, N)), *bG = ntk_exp_need(e, ntk_batch_alloc(net, CHUNK));
     ntk_exp_ok(e, ntk_entk_gram(net, bX, X, N, thX));
@@ -187,7 +201,7 @@ static void ref_run(const ntk_exp *e, const settings *s)
     char cols[1024] = "gamma sigma_xx";
     for (size_t j = 0; j < N; j++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), " theta_%zu", j + 1);
     for (size_t j = 0; j < N; j++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), " sigma_%zu", j + 1);
-    ntk_out *o = ntk_exp_open(e, "runs/ref.dat");
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "width", "%ld", s->ref_width);
     ntk_out_param(o, "seed", "%ld", s->ref_seed);
     ntk_out_comment(o, "empirical NTK Theta(x, x_j) and NNGP Sigma(x, x_j) of one network, x_j the training inputs");
@@ -205,7 +219,6 @@ static void ref_run(const ntk_exp *e, const settings *s)
         }
         if (!set) ntk_out_next_set(o);
     }
-    ntk_exp_close(e, o);
 
     ntk_batch_free(bX), ntk_batch_free(bG);
     ntk_net_free(net);
@@ -241,13 +254,13 @@ static void analytic_kernels(const ntk_exp *e, const settings *s, const double *
     ntk_limit_free(lw);
 }
 
-/* The measured kernels of runs/ref.dat, checked against this configuration. */
-static void empirical_kernels(const ntk_exp *e, const settings *s, const double *gamma, kernels *k)
+/* The measured kernels of run i (ref), checked against this configuration. */
+static void empirical_kernels(const ntk_exp *e, const settings *s, size_t i, const double *gamma, kernels *k)
 {
     const size_t M = (size_t)s->grid, N = s->npts;
-    char path[2048], c[32];
-    ntk_table t;
-    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/ref.dat"), &t, NULL);
+    const char *path = e->runs[i].path;
+    const ntk_table t = e->runs[i].table;
+    char c[32];
     if (t.nsets != 2 || t.set_end[0] != N || t.nrows != N + M || t.ncols != 2 + 2 * N)
         ntk_exp_die(e, 1, "%s: not %zu training and %zu grid rows of %zu columns: rerun it", path, N, M, 2 + 2 * N);
     for (size_t r = 0; r < N + M; r++) {
@@ -264,7 +277,6 @@ static void empirical_kernels(const ntk_exp *e, const settings *s, const double 
         }
         if (r >= N) k->sgxx[r - N] = ntk_table_get(&t, r, "sigma_xx");
     }
-    ntk_table_free(&t);
 }
 
 /* The limiting Gaussian at t = infinity and its percentiles, into NAME.dat. */
@@ -286,73 +298,31 @@ static void write_band(const ntk_exp *e, const settings *s, const double *gamma,
         for (int q = 0; q < 3; q++) row[1 + q] = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[q]);
         ntk_out_row(o, 5, row);
     }
-    ntk_exp_close(e, o);
 }
 
-/* Share of the values F (S x M) inside [p10, p90] of the Gaussian k, over the grid
- * points where its sd exceeds sd_floor (all of them for a negative floor); shares
- * below p10 and above p90. */
-static double inside(size_t S, size_t M, const double *F, const kernels *k, double sd_floor, double *below,
-                     double *above)
+/* Writes limit.dat, limit-empirical.dat, points.dat, curves-wN.dat (one data set per
+ * seed), summary.dat, details.dat and reference.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
 {
-    size_t in = 0, lo = 0, hi = 0;
-    for (size_t q = 0; q < S; q++)
-        for (size_t i = 0; i < M; i++) {
-            if (!(sqrt(k->var[i]) > sd_floor)) continue;
-            double f = F[q * M + i], p10 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[0]);
-            double p90 = ntk_stats_normal_quantile(k->mean[i], k->var[i], levels[2]);
-            if (f < p10) lo++;
-            else if (f > p90) hi++;
-            else in++;
-        }
-    const double n = (double)(in + lo + hi);
-    if (below) *below = (double)lo / n;
-    if (above) *above = (double)hi / n;
-    return (double)in / n;
-}
-
-/* mean over the grid of |mean over seeds of F - m| */
-static double mean_abs_dev(size_t S, size_t M, const double *F, const double *m)
-{
-    double sum = 0.0;
-    for (size_t i = 0; i < M; i++) {
-        double fm = 0.0;
-        for (size_t q = 0; q < S; q++) fm += F[q * M + i] / (double)S;
-        sum += fabs(fm - m[i]) / (double)M;
-    }
-    return sum;
-}
-
-/* Every wN-sS run file of the profile, read and checked before anything is written, so
- * that a missing or stale run ends the program with nothing on disk changed. */
-static void check_runs(const ntk_exp *e, const settings *s)
-{
-    for (size_t w = 0; w < s->nwidths; w++)
-        for (long q = 1; q <= s->seeds; q++) {
-            char path[2048], name[64];
-            snprintf(name, sizeof name, "runs/w%ld-s%ld.dat", s->widths[w], q);
-            ntk_table t;
-            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-            size_t nr = t.nrows;
-            ntk_table_free(&t);
-            if (nr != (size_t)s->grid) ntk_exp_die(e, 1, "%s: %zu rows, expected %ld: rerun it", path, nr, s->grid);
-        }
-}
-
-/* Reads and checks every run first, then writes limit.dat, limit-empirical.dat,
- * points.dat, curves-wN.dat (one data set per seed), summary.dat, details.dat and
- * reference.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
-{
+    const settings *s = settings_;
     const size_t M = (size_t)s->grid, N = s->npts, S = (size_t)s->seeds;
+    size_t ref = 0, *at = malloc(s->nwidths * S * sizeof *at); /* run index of (width, seed) */
+    for (size_t i = 0; i < e->nruns; i++) {
+        const run_spec *r = e->runs[i].spec;
+        if (r->ref) {
+            ref = i;
+        } else {
+            ntk_exp_check_run(e, i, M, "f");
+            at[r->w * S + (size_t)r->seed - 1] = i;
+        }
+    }
     double *gamma = malloc(M * sizeof *gamma), *G = malloc(2 * M * sizeof *G), X[2 * MAXPTS];
     ntk_data_circle(M, gamma, G);
     ntk_data_circle_at(N, s->angles, X);
     kernels an, em;
     kernels_alloc(&an, M, N), kernels_alloc(&em, M, N);
     analytic_kernels(e, s, G, X, &an);
-    empirical_kernels(e, s, gamma, &em);
-    check_runs(e, s);
+    empirical_kernels(e, s, ref, gamma, &em);
     write_band(e, s, gamma, &an, "limit.dat", "the analytic Theta(L), Sigma(L)");
     char what[96];
     snprintf(what, sizeof what, "the kernels of one width-%ld network (seed %ld)", s->ref_width, s->ref_seed);
@@ -361,7 +331,6 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out *o = ntk_exp_open(e, "points.dat");
     ntk_out_columns(o, "gamma x1 x2 y");
     for (size_t i = 0; i < N; i++) ntk_out_row(o, 4, (double[]){s->angles[i], X[2 * i], X[2 * i + 1], s->targets[i]});
-    ntk_exp_close(e, o);
 
     /* how far the width-ref kernels and their Gaussian are from the analytic ones */
     double *sd_an = malloc(M * sizeof *sd_an), *sd_em = malloc(M * sizeof *sd_em), sd_mean = 0.0, sd_max = 0.0;
@@ -376,7 +345,6 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_row(o, 6, (double[]){(double)s->ref_width, ntk_stats_rel_l2_dist(M * N, em.thG, an.thG),
                                  ntk_stats_rel_l2_dist(M * N, em.sgG, an.sgG), ntk_stats_rel_l2_dist(M, em.sgxx, an.sgxx),
                                  ntk_stats_rel_l2_dist(M, em.mean, an.mean), ntk_stats_rel_l2_dist(M, sd_em, sd_an)});
-    ntk_exp_close(e, o);
 
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
     ntk_out_comment(sum, "band_fraction: share of (network, grid point) values f(x) inside the analytic 10th-90th percentile band");
@@ -402,25 +370,19 @@ static void summarize(const ntk_exp *e, const settings *s)
         ntk_out_comment(c, "f(x) after training, x = (cos gamma, sin gamma); one data set per seed (gnuplot index = seed - 1)");
         ntk_out_columns(c, "gamma f");
         for (size_t q = 0; q < S; q++) {
-            char path[2048], name[64];
-            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_table t;
-            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
+            const size_t r = at[w * S + q];
             for (size_t i = 0; i < M; i++) {
-                F[q * M + i] = ntk_table_get(&t, i, "f");
+                F[q * M + i] = ntk_table_get(&e->runs[r].table, i, "f");
                 ntk_out_row(c, 2, (double[]){gamma[i], F[q * M + i]});
             }
             if (q + 1 < S) ntk_out_next_set(c);
-            const char *v0 = ntk_table_param(&t, "loss_0"), *vT = ntk_table_param(&t, "loss_T");
-            if (!v0 || !vT) ntk_exp_die(e, 1, "%s: no loss_0 or loss_T in its header: rerun it", path);
-            l0[q] = atof(v0), lT[q] = atof(vT);
-            ntk_table_free(&t);
+            l0[q] = ntk_exp_run_double(e, r, "loss_0"), lT[q] = ntk_exp_run_double(e, r, "loss_T");
         }
-        ntk_exp_close(e, c);
 
         double below, above, var_f = 0.0, var_lim = 0.0, col[S], sd, lm0, lmT, fsd;
-        double frac = inside(S, M, F, &an, -1.0, &below, &above);
-        for (size_t q = 0; q < S; q++) col[q] = inside(1, M, F + q * M, &an, -1.0, NULL, NULL);
+        double frac = ntk_stats_band_fraction(S, M, F, an.mean, an.var, levels[0], levels[2], -1.0, &below, &above);
+        for (size_t q = 0; q < S; q++)
+            col[q] = ntk_stats_band_fraction(1, M, F + q * M, an.mean, an.var, levels[0], levels[2], -1.0, NULL, NULL);
         ntk_stats_mean_std(S, col, NULL, &fsd);
         for (size_t i = 0; i < M; i++) {
             for (size_t q = 0; q < S; q++) col[q] = F[q * M + i];
@@ -429,54 +391,38 @@ static void summarize(const ntk_exp *e, const settings *s)
         }
         ntk_stats_mean_std(S, l0, &lm0, NULL);
         ntk_stats_mean_std(S, lT, &lmT, NULL);
-        ntk_out_row(sum, 3, (double[]){(double)s->widths[w], frac, mean_abs_dev(S, M, F, an.mean)});
+        ntk_out_row(sum, 3, (double[]){(double)s->widths[w], frac, ntk_stats_mean_abs_dev(S, M, F, an.mean)});
         ntk_out_row(det, 11, (double[]){(double)s->widths[w], below, above, fsd / sqrt((double)S),
-                                        inside(S, M, F, &an, 1e-6 * sd_max, NULL, NULL),
+                                        ntk_stats_band_fraction(S, M, F, an.mean, an.var, levels[0], levels[2], 1e-6 * sd_max, NULL, NULL),
                                         sqrt(2.0 / M_PI) * sd_mean / sqrt((double)S), sqrt(var_f / var_lim),
-                                        inside(S, M, F, &em, -1.0, NULL, NULL),
-                                        mean_abs_dev(S, M, F, em.mean), lm0, lmT});
+                                        ntk_stats_band_fraction(S, M, F, em.mean, em.var, levels[0], levels[2], -1.0, NULL, NULL),
+                                        ntk_stats_mean_abs_dev(S, M, F, em.mean), lm0, lmT});
     }
-    ntk_exp_close(e, sum);
-    ntk_exp_close(e, det);
     kernels_free(&an), kernels_free(&em);
-    free(F), free(gamma), free(G), free(sd_an), free(sd_em);
+    free(at), free(F), free(gamma), free(G), free(sd_an), free(sd_em);
 }
 
-int main(int argc, char **argv)
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
 {
-    ntk_exp e;
-    ntk_exp_init(&e, "fig2-kernel-regression",
-                 "Figure 2: depth-4 relu networks of two widths trained on 4 points of the circle, against\n"
-                 "the percentiles of the limiting Gaussian of kernel regression with the NTK.",
-                 defs, NDEFS, "data/fig2", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-    double flops = run_flops(&s, s.ref_width, 1);
-    for (size_t w = 0; w < s.nwidths; w++) flops += (double)s.seeds * run_flops(&s, s.widths[w], 0);
-
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        printf("ref\n");
-        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
-    case NTK_EXP_RUN: {
-        if (strcmp(e.run_id, "ref") == 0) {
-            ntk_exp_announce(&e, e.run_id, run_flops(&s, s.ref_width, 1));
-            ref_run(&e, &s);
-            break;
-        }
-        long width, seed;
-        ntk_exp_parse_grid_run(&e, e.run_id, "ref or wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s, width, 0));
-        train_run(&e, &s, width, seed);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
+    const run_spec *r = run_;
+    if (r->ref) ref_run(e, settings_);
+    else train_run(e, settings_, r->width, r->seed);
 }
+
+static const ntk_experiment fig2 = {
+    .name = "fig2",
+    .summary = "Figure 2: depth-4 relu networks of two widths trained on 4 points of the circle,\n"
+               "against the percentiles of the limiting Gaussian of kernel regression with the\n"
+               "NTK.",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
+
+int main(int argc, char **argv) { return ntk_exp_main(&fig2, argc, argv); }

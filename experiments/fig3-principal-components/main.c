@@ -61,8 +61,9 @@ typedef struct {
     const ntk_nonlin *sigma;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     snprintf(s->mnist, sizeof s->mnist, "%s", ntk_exp_str(e, "mnist"));
     if (ntk_idx_mnist_labels_path(s->mnist, s->labels_path, sizeof s->labels_path))
         ntk_exp_die(e, 2, "mnist=%s: %s", s->mnist, ntk_last_error());
@@ -152,9 +153,7 @@ static void kernel_gram(const ntk_exp *e, const settings *s, long width, long de
         ntk_limit_free(ws);
         return;
     }
-    size_t n[21];
-    ntk_exp_layer_widths(n, dim, depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)depth, n, s->beta, s->sigma));
+    ntk_net *net = ntk_exp_net(e, dim, depth, width, s->beta, s->sigma);
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)s->kernel_seed));
     ntk_exp_ok(e, ntk_entk_gram(net, b, X, N, K));
@@ -172,31 +171,43 @@ static void principal_components(const ntk_exp *e, const settings *s, long width
     free(K);
 }
 
-/* Floating-point work: the kernel, and a training run (steps + 1 forward passes are
- * shared with the steps: 6 N P per step, plus the initial and final evaluations). */
-static double kernel_flops(const settings *s, size_t dim)
+/* The runs: "pca" (the batch and its kernel components), then one training run per
+ * width and seed (w: the width's index). */
+typedef struct {
+    int pca;
+    size_t w;
+    long width, seed;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
 {
-    double N = (double)s->N, w = (double)s->kernel_width;
-    if (s->kernel_width == 0) return 2.0 * N * N * (double)dim;
-    size_t n[21];
-    ntk_exp_layer_widths(n, dim, s->depth, s->kernel_width);
-    return 4.0 * N * (double)ntk_net_count_params((size_t)s->depth, n) + N * N * (double)dim + 2.0 * N * N * w * (double)s->depth;
-}
-static double run_flops(const settings *s, size_t dim, long width)
-{
-    size_t n[21];
-    ntk_exp_layer_widths(n, dim, s->depth, width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    return kernel_flops(s, dim) + (6.0 * (double)s->steps + 4.0) * (double)s->N * P;
+    const settings *s = settings_;
+    ntk_exp_add_run(e, &(run_spec){1, 0, 0, 0}, "pca");
+    for (size_t w = 0; w < s->nwidths; w++)
+        for (long q = 1; q <= s->seeds; q++) ntk_exp_add_run(e, &(run_spec){0, w, s->widths[w], q}, "w%ld-s%ld", s->widths[w], q);
 }
 
-/* |g| and |h| of the error r = f - f* against the unit-RMS f2: g = <r, f2> f2. */
-static void split(size_t N, const double *f, const double *Y, const double *f2, double *g, double *h)
+/* Floating-point work: the kernel, and a training run (steps + 1 forward passes are
+ * shared with the steps: 6 N P per step, plus the initial and final evaluations). The
+ * input dimension is MNIST's (the run itself takes the file's). */
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
-    double c = 0.0, h2 = 0.0;
-    for (size_t i = 0; i < N; i++) c += (f[i] - Y[i]) * f2[i] / (double)N;
-    for (size_t i = 0; i < N; i++) h2 += pow(f[i] - Y[i] - c * f2[i], 2) / (double)N;
-    *g = fabs(c), *h = sqrt(h2);
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    const size_t dim = 784;
+    double N = (double)s->N, w = (double)s->kernel_width, kernel;
+    if (s->kernel_width == 0) {
+        kernel = 2.0 * N * N * (double)dim;
+    } else {
+        size_t *n = ntk_exp_widths(e, dim, s->depth, s->kernel_width);
+        kernel = 4.0 * N * (double)ntk_net_count_params((size_t)s->depth, n) + N * N * (double)dim + 2.0 * N * N * w * (double)s->depth;
+        free(n);
+    }
+    if (r->pca) return (ntk_exp_cost){kernel, 0.0};
+    size_t *n = ntk_exp_widths(e, dim, s->depth, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    free(n);
+    return (ntk_exp_cost){kernel + (6.0 * (double)s->steps + 4.0) * N * P, 0.0};
 }
 
 /* The run `pca`: the batch, its labels and f1..f3, the eigenvalues and the gaps. */
@@ -216,7 +227,7 @@ static void run_pca(const ntk_exp *e, const settings *s)
         for (size_t i = 0; i < N; i++) overlap += p.f[N + i] * lim.f[N + i] / (double)N;
         overlap = fabs(overlap);
     }
-    ntk_out *o = ntk_exp_open(e, "runs/pca.dat");
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "kernel", s->kernel_width ? "empirical NTK, width %ld, seed %ld" : "limit Theta(%ld)",
                   s->kernel_width ? s->kernel_width : s->depth, s->kernel_seed);
     for (size_t k = 0; k < NPC; k++) {
@@ -236,67 +247,55 @@ static void run_pca(const ntk_exp *e, const settings *s)
     ntk_out_columns(o, "index label f1 f2 f3");
     for (size_t i = 0; i < N; i++)
         ntk_out_row(o, 5, (double[]){(double)index[i], labels[i], p.f[i], p.f[N + i], p.f[2 * N + i]});
-    ntk_exp_close(e, o);
     free(p.f), free(X), free(labels), free(index);
     if (s->kernel_width > 0) free(lim.f);
 }
 
-/* One training run: width, seed; resumes from OUT/checkpoints/ID.ckpt. */
+/* One training run: width, seed; resumes from its checkpoint. */
 static void run_train(const ntk_exp *e, const settings *s, long width, long seed)
 {
     const size_t N = (size_t)s->N, T = (size_t)s->steps;
     int *labels = malloc(N * sizeof *labels);
     long *index = malloc(N * sizeof *index);
-    size_t dim, n[21];
+    size_t dim;
     double *X = load_batch(e, s, labels, index, &dim);
     pcs p;
     principal_components(e, s, s->kernel_width, X, dim, &p);
     const double *f2 = p.f + N;
 
-    ntk_exp_layer_widths(n, dim, s->depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, s->sigma));
+    ntk_net *net = ntk_exp_net(e, dim, s->depth, width, s->beta, s->sigma);
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     double *Y = malloc(N * sizeof *Y), *f = malloc(N * sizeof *f), *rec = malloc(2 * (T + 1) * sizeof *rec);
     ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
     for (size_t i = 0; i < N; i++) Y[i] = f[i] + 0.5 * f2[i]; /* f* = f_theta(0) + 0.5 f2 */
 
-    /* resume: the tag is every parameter but the checkpoint interval, and the run id */
-    char ckpt[2048], rel[128], tag[8192];
-    snprintf(rel, sizeof rel, "checkpoints/%s.ckpt", e->run_id);
-    ntk_exp_path(e, ckpt, sizeof ckpt, rel);
-    int len = snprintf(tag, sizeof tag, "%s %s", e->name, e->run_id);
-    for (size_t k = 0; k < NDEFS; k++)
-        if (strcmp(defs[k].key, "checkpoint") != 0)
-            len += snprintf(tag + len, sizeof tag - (size_t)len, " %s=%s", defs[k].key, e->params.value[k]);
+    /* resume: the checkpoint is tagged with every parameter but its interval */
+    char ckpt[2048], tag[8192];
+    ntk_exp_checkpoint(e, (const char *const[]){"checkpoint", NULL}, ckpt, sizeof ckpt, tag, sizeof tag);
     size_t k0 = 0, nrec = 0;
     ntk_checkpoint_state state;
     ntk_exp_ok(e, ntk_checkpoint_load(ckpt, tag, net, &k0, 2 * (T + 1), rec, &nrec, &state));
-    if (state == NTK_CHECKPOINT_STALE) fprintf(stderr, "%s: %s; starting over\n", e->name, ntk_last_error());
+    if (state == NTK_CHECKPOINT_STALE) ntk_exp_note(e, "%s; starting over", ntk_last_error());
     if (state == NTK_CHECKPOINT_LOADED) {
         if (k0 > T || nrec != 2 * k0) ntk_exp_die(e, 1, "%s: step %zu, %zu values: inconsistent; delete it", ckpt, k0, nrec);
-        fprintf(stderr, "%s: %s resumes at step %zu of %zu from %s\n", e->name, e->run_id, k0, T, ckpt);
-        ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
+        ntk_exp_note(e, "%s resumes at step %zu of %zu from %s", e->run->id, k0, T, ckpt);
     }
 
-    /* Gradient descent. The forward pass of each step leaves f_theta(t) in b->z[L]
-     * before the update; that is used when it matches a separate evaluation at the
-     * first step (it does with the current net.c), else every step evaluates first. */
-    char label[96];
-    snprintf(label, sizeof label, "%s %s training", e->name, e->run_id);
+    /* Gradient descent. Each step's forward pass leaves f_theta(t), the outputs before
+     * the update, in b->z[L] (net.h), which the step splits into g_t and h_t. The loss
+     * before the first step, for the divergence check, is (g_0^2 + h_0^2) / 2. */
     ntk_progress prog;
+    char label[NTK_EXP_ID_MAX + 128];
+    snprintf(label, sizeof label, "%s %s training", e->name, e->run->id);
     ntk_progress_start(&prog, label, (double)(T - k0));
-    int trust = 0;
-    double last_ckpt = ntk_progress_now();
+    double last_ckpt = ntk_progress_now(), loss0 = k0 ? 0.5 * (rec[0] * rec[0] + rec[1] * rec[1]) : NAN;
     for (size_t k = k0; k < T; k++) {
-        if (k > k0 && !trust) ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
-        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, NULL));
-        const double *fk = f;
-        if (k == k0) trust = memcmp(b->z[s->depth], f, N * sizeof *f) == 0;
-        else if (trust) fk = b->z[s->depth];
-        split(N, fk, Y, f2, &rec[2 * k], &rec[2 * k + 1]);
-        if (!isfinite(rec[2 * k]) || !isfinite(rec[2 * k + 1]))
-            ntk_exp_die(e, 1, "%s: training diverged at step %zu (lr %g too large?)", e->run_id, k, s->lr);
+        double loss;
+        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, &loss));
+        if (k == 0) loss0 = loss;
+        ntk_exp_check_loss(e, "training", k, loss, loss0, s->lr);
+        ntk_kla_split(N, b->z[s->depth], Y, f2, &rec[2 * k], &rec[2 * k + 1]);
         if (s->checkpoint > 0 && ntk_progress_now() - last_ckpt >= (double)s->checkpoint && k + 1 < T) {
             ntk_exp_ok(e, ntk_checkpoint_save(ckpt, tag, net, k + 1, 2 * (k + 1), rec));
             last_ckpt = ntk_progress_now();
@@ -305,48 +304,53 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     }
     ntk_progress_end(&prog);
     ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
-    split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
+    ntk_kla_split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
+    ntk_exp_check_loss(e, "training", T, 0.5 * (rec[2 * T] * rec[2 * T] + rec[2 * T + 1] * rec[2 * T + 1]), loss0, s->lr);
 
-    snprintf(rel, sizeof rel, "runs/%s.dat", e->run_id);
-    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "width", "%ld", width);
     ntk_out_param(o, "seed", "%ld", seed);
     ntk_out_param(o, "parameters", "%zu", net->P);
     ntk_out_param(o, "lambda2", "%.17g", p.lambda[1]);
     ntk_out_param(o, "resumed_at_step", "%zu", k0);
-    ntk_out_param(o, "outputs_from_step", "%s", trust ? "yes" : "no (separate forward pass)");
     ntk_out_comment(o, "g, h: RMS over the batch of the error f_theta(t) - f* along f2 and orthogonal to it");
     ntk_out_columns(o, "t g h");
     for (size_t k = 0; k <= T; k++) ntk_out_row(o, 3, (double[]){s->lr * (double)k, rec[2 * k], rec[2 * k + 1]});
-    ntk_exp_close(e, o);
-    remove(ckpt); /* the run is complete */
 
     ntk_batch_free(b);
     ntk_net_free(net);
     free(Y), free(f), free(rec), free(p.f), free(X), free(labels), free(index);
 }
 
-/* Reads runs/pca.dat and every training run, computes the eigenvalue table, then
- * writes eigenvalues.dat, components.dat, curves-wW.dat (one data set per seed),
- * limit.dat and summary.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
 {
+    const run_spec *r = run_;
+    if (r->pca) run_pca(e, settings_);
+    else run_train(e, settings_, r->width, r->seed);
+}
+
+/* Computes the eigenvalue table, then writes eigenvalues.dat, components.dat,
+ * curves-wW.dat (one data set per seed), limit.dat and summary.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
+{
+    const settings *s = settings_;
     const size_t N = (size_t)s->N, T = (size_t)s->steps, S = (size_t)s->seeds, W = s->nwidths;
-    char path[2048], name[128];
-    ntk_table pca, *runs = calloc(W * S, sizeof *runs);
-    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/pca.dat"), &pca, free_keys);
-    if (pca.nrows != N) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, pca.nrows, N);
-    const double lambda2 = atof(ntk_table_param(&pca, "lambda2"));
-    for (size_t w = 0; w < W; w++)
-        for (size_t q = 0; q < S; q++) {
-            ntk_table *t = &runs[w * S + q];
-            snprintf(name, sizeof name, "runs/w%ld-s%zu.dat", s->widths[w], q + 1);
-            ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), t, free_keys);
-            if (t->nrows != T + 1) ntk_exp_die(e, 1, "%s: %zu rows, expected %zu: rerun it", path, t->nrows, T + 1);
-            const char *l2 = ntk_table_param(t, "lambda2");
-            if (!l2 || fabs(atof(l2) - lambda2) > 1e-9 * lambda2)
-                ntk_exp_die(e, 1, "%s: trained along another kernel's f2 (lambda2 %s, pca.dat %.17g): rerun it", path, l2 ? l2 : "?", lambda2);
-        }
+    char name[128];
+    const size_t ipca = 0; /* the pca run, then the training runs */
+    const ntk_table *pca = &e->runs[ipca].table;
+    ntk_exp_check_run(e, ipca, N, "label f1 f2 f3");
+    const double lambda2 = ntk_exp_run_double(e, ipca, "lambda2");
+    const ntk_table **runs = malloc(W * S * sizeof *runs); /* [width][seed] */
+    for (size_t i = 0; i < e->nruns; i++) {
+        const run_spec *r = e->runs[i].spec;
+        if (r->pca) continue;
+        ntk_exp_check_run(e, i, T + 1, "t g h");
+        runs[r->w * S + (size_t)r->seed - 1] = &e->runs[i].table;
+        const double l2 = ntk_exp_run_double(e, i, "lambda2");
+        if (fabs(l2 - lambda2) > 1e-9 * lambda2)
+            ntk_exp_die(e, 1, "%s: trained along another kernel's f2 (lambda2 %.17g, pca.dat %.17g): rerun it",
+                        e->runs[i].path, l2, lambda2);
+    }
 
     /* the eigenvalue table: the analytic limit on the batch at each depth */
     int *labels = malloc(N * sizeof *labels);
@@ -365,17 +369,14 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_columns(o, "depth lambda1 lambda2 lambda3");
     for (size_t d = 0; d < s->neig; d++)
         ntk_out_row(o, 4, (double[]){(double)s->eig_depths[d], eig[d * NPC], eig[d * NPC + 1], eig[d * NPC + 2]});
-    ntk_exp_close(e, o);
 
     o = ntk_exp_open(e, "components.dat");
-    ntk_out_param(o, "kernel", "%s", ntk_table_param(&pca, "kernel") ? ntk_table_param(&pca, "kernel") : "?");
-    for (const char *const *k = (const char *const[]){"lambda1", "lambda2", "lambda3", "gap_eigenvalues", "gap_vectors", NULL}; *k; k++)
-        ntk_out_param(o, *k, "%s", ntk_table_param(&pca, *k) ? ntk_table_param(&pca, *k) : "?");
+    for (const char *const *k = (const char *const[]){"kernel", "lambda1", "lambda2", "lambda3", "gap_eigenvalues", "gap_vectors", NULL}; *k; k++)
+        ntk_out_param(o, *k, "%s", ntk_exp_run_str(e, ipca, *k));
     ntk_out_columns(o, "label f1 f2 f3");
     for (size_t i = 0; i < N; i++)
-        ntk_out_row(o, 4, (double[]){ntk_table_get(&pca, i, "label"), ntk_table_get(&pca, i, "f1"),
-                                     ntk_table_get(&pca, i, "f2"), ntk_table_get(&pca, i, "f3")});
-    ntk_exp_close(e, o);
+        ntk_out_row(o, 4, (double[]){ntk_table_get(pca, i, "label"), ntk_table_get(pca, i, "f1"),
+                                     ntk_table_get(pca, i, "f2"), ntk_table_get(pca, i, "f3")});
 
     o = ntk_exp_open(e, "limit.dat");
     ntk_out_param(o, "lambda2", "%.17g", lambda2);
@@ -384,7 +385,6 @@ static void summarize(const ntk_exp *e, const settings *s)
         double t = s->lr * (double)T * (double)k / 400.0;
         ntk_out_row(o, 2, (double[]){t, 0.5 * exp(-lambda2 * t)});
     }
-    ntk_exp_close(e, o);
 
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
     ntk_out_param(sum, "lambda2", "%.17g", lambda2);
@@ -397,7 +397,7 @@ static void summarize(const ntk_exp *e, const settings *s)
         ntk_out_comment(c, "one data set per seed (gnuplot index = seed - 1)");
         ntk_out_columns(c, "t g h");
         for (size_t q = 0; q < S; q++) {
-            const ntk_table *t = &runs[w * S + q];
+            const ntk_table *t = runs[w * S + q];
             double hmax = 0.0, gap = 0.0;
             for (size_t k = 0; k <= T; k++) {
                 double tt = ntk_table_get(t, k, "t"), g = ntk_table_get(t, k, "g"), h = ntk_table_get(t, k, "h");
@@ -408,55 +408,24 @@ static void summarize(const ntk_exp *e, const settings *s)
             if (q + 1 < S) ntk_out_next_set(c);
             ntk_out_row(sum, 5, (double[]){(double)s->widths[w], (double)(q + 1), ntk_table_get(t, T, "g"), hmax, gap});
         }
-        ntk_exp_close(e, c);
     }
-    ntk_exp_close(e, sum);
-    for (size_t i = 0; i < W * S; i++) ntk_table_free(&runs[i]);
-    ntk_table_free(&pca);
     free(runs), free(labels), free(index), free(X), free(eig), free(K), free(v);
 }
 
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "fig3-principal-components",
-                 "Figure 3: MNIST; networks of three widths trained along the second kernel principal\n"
-                 "component f2, against the limit 0.5 exp(-lambda2 t).", defs, NDEFS, "data/fig3", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-    const size_t dim = 784; /* for estimates only: the run itself takes the file's */
-    double flops = kernel_flops(&s, dim);
-    for (size_t w = 0; w < s.nwidths; w++) flops += (double)s.seeds * run_flops(&s, dim, s.widths[w]);
+static const ntk_experiment fig3 = {
+    .name = "fig3",
+    .summary = "Figure 3: MNIST; networks of three widths trained along the second kernel\n"
+               "principal component f2, against the limit 0.5 exp(-lambda2 t).",
+    .params = defs,
+    .nparams = NDEFS,
+    .free_keys = free_keys,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        printf("pca\n");
-        ntk_exp_print_grid_runs(s.widths, s.nwidths, s.seeds);
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
-    case NTK_EXP_ESTIMATE:
-        ntk_exp_announce(&e, "all runs", flops);
-        for (size_t w = 0; w < s.nwidths; w++) {
-            char what[64];
-            snprintf(what, sizeof what, "one run of width %ld", s.widths[w]);
-            ntk_exp_announce(&e, what, run_flops(&s, dim, s.widths[w]));
-        }
-        break;
-    case NTK_EXP_RUN: {
-        if (strcmp(e.run_id, "pca") == 0) {
-            ntk_exp_announce(&e, "pca", kernel_flops(&s, dim));
-            run_pca(&e, &s);
-            break;
-        }
-        long width, seed;
-        ntk_exp_parse_grid_run(&e, e.run_id, "pca or wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s, dim, width));
-        run_train(&e, &s, width, seed);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&fig3, argc, argv); }

@@ -42,8 +42,9 @@ typedef struct {
     double beta;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nsig = ntk_exp_nonlins(e, "nonlins", s->sig, 32);
     s->width = ntk_exp_long(e, "width", 1, 100000);
     s->seeds = ntk_exp_long(e, "seeds", 2, MAX_SEEDS);
@@ -52,17 +53,45 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
 }
 
-/* Work of one run's networks: the cross NTK of x0 with the grid is a forward and a
- * backward pass over grid + 1 inputs, about 4 (grid + 1) P flops, per seed. */
-static double run_flops(const settings *s)
+/* One run per nonlinearity. */
+typedef struct {
+    size_t i; /* index into settings.sig */
+    const ntk_nonlin *sig;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
 {
-    size_t n[22];
-    ntk_exp_layer_widths(n, 2, s->depth, s->width);
-    return (double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n);
+    const settings *s = settings_;
+    for (size_t i = 0; i < s->nsig; i++) ntk_exp_add_run(e, &(run_spec){i, s->sig[i]}, "%s", s->sig[i]->name);
 }
 
-static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
+/* Expected cost of one run: its networks' cross NTK of x0 with the grid, a forward and
+ * a backward pass over grid + 1 inputs, about 4 (grid + 1) P flops per seed; and on the
+ * quadrature path the limit, whose price per grid point is measured here on 3 points. */
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    size_t *n = ntk_exp_widths(e, 2, s->depth, s->width);
+    ntk_exp_cost c = {(double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n),
+                      0.0};
+    free(n);
+    if (r->sig->closed == NTK_CLOSED_NONE) {
+        const double x0[2] = {1.0, 0.0}, X[6] = {0.6, 0.8, -0.28, 0.96, -0.936, -0.352};
+        double th[3];
+        ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
+        double t0 = ntk_progress_now();
+        ntk_limit_cross(r->sig, (size_t)s->depth, s->beta, x0, 1, X, 3, 2, lw, NULL, th);
+        c.seconds = (ntk_progress_now() - t0) / 3.0 * (double)s->grid;
+        ntk_limit_free(lw);
+    }
+    return c;
+}
+
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
+{
+    const settings *s = settings_;
+    const ntk_nonlin *sig = ((const run_spec *)run_)->sig;
     const size_t M = (size_t)s->grid, S = (size_t)s->seeds;
     const double x0[2] = {1.0, 0.0};
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid); /* grid: M x 2 */
@@ -78,15 +107,13 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
     char err[512] = "none";
     if (status) {
         snprintf(err, sizeof err, "%s", ntk_last_error());
-        fprintf(stderr, "%s: %s: the limit failed, recorded as NaN: %s\n", e->name, sig->name, err);
+        ntk_exp_note(e, "%s: the limit failed, recorded as NaN: %s", sig->name, err);
         for (size_t k = 0; k < M; k++) lim[k] = NAN;
     }
     ntk_limit_free(lw);
 
     /* the empirical NTK of S networks */
-    size_t n[22];
-    ntk_exp_layer_widths(n, 2, s->depth, s->width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, sig));
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, s->width, s->beta, sig);
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M));
     char label[96];
@@ -102,9 +129,8 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
     ntk_progress_end(&p);
     double emp_secs = ntk_progress_now() - t0;
 
-    char rel[96], cols[64 * 8];
-    snprintf(rel, sizeof rel, "runs/%s.dat", sig->name);
-    ntk_out *o = ntk_exp_open(e, rel);
+    char cols[64 * 8];
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "nonlin", "%s", sig->name);
     ntk_out_param(o, "formula", "%s", sig->formula);
     ntk_out_param(o, "path", "%s", sig->closed == NTK_CLOSED_NONE ? "quadrature" : "closed");
@@ -122,37 +148,24 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig)
         for (size_t q = 0; q < S; q++) row[2 + q] = emp[q * M + k];
         ntk_out_row(o, 2 + S, row);
     }
-    ntk_exp_close(e, o);
 
     ntk_batch_free(b0), ntk_batch_free(bg), ntk_net_free(net);
     free(gamma), free(grid), free(lim), free(emp);
 }
 
-/* Every run file of the profile, read and checked before anything is written, so that
- * a missing or stale run ends the program with nothing on disk changed. */
-static void check_runs(const ntk_exp *e, const settings *s)
+/* Writes limit.dat (gamma, one column per nonlinearity), empirical.dat (gamma, then
+ * NAME_mean NAME_std per nonlinearity) and summary.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
 {
-    for (size_t i = 0; i < s->nsig; i++) {
-        char path[2048], name[96];
-        snprintf(name, sizeof name, "runs/%s.dat", s->sig[i]->name);
-        ntk_table t;
-        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-        size_t nr = t.nrows, nc = t.ncols;
-        ntk_table_free(&t);
-        if (nr != (size_t)s->grid || nc != 2 + (size_t)s->seeds)
-            ntk_exp_die(e, 1, "%s: %zu rows x %zu columns, expected %ld x %ld: rerun it", path, nr, nc, s->grid, 2 + s->seeds);
-    }
-}
-
-/* Reads every run; writes limit.dat (gamma, one column per nonlinearity),
- * empirical.dat (gamma, then NAME_mean NAME_std per nonlinearity) and summary.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
-{
+    const settings *s = settings_;
     const size_t M = (size_t)s->grid, S = (size_t)s->seeds, K = s->nsig;
     double *lim = malloc(K * M * sizeof *lim), *mean = malloc(K * M * sizeof *mean); /* K x M */
     double *sd = malloc(K * M * sizeof *sd), *gamma = malloc(M * sizeof *gamma);
     double *curve = malloc(M * sizeof *curve), *col = malloc(S * sizeof *col), *dist = malloc(S * sizeof *dist);
-    check_runs(e, s);
+    char cols[32 * 48];
+    int len = snprintf(cols, sizeof cols, "gamma limit");
+    for (size_t q = 0; q < S; q++) len += snprintf(cols + len, sizeof cols - (size_t)len, " s%zu", q + 1);
+    for (size_t i = 0; i < K; i++) ntk_exp_check_run(e, i, M, cols);
 
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
     ntk_out_comment(sum, "closed: 1 = closed form (relu, erf), 0 = 2-D quadrature; polynomial: 1 for identity, square");
@@ -163,13 +176,8 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_columns(sum, "nonlin closed polynomial rel_dist seed_dist_mean seed_dist_std noise_dist rel_sd "
                          "theta_x0x0 limit_seconds empirical_seconds");
     for (size_t i = 0; i < K; i++) {
-        const ntk_nonlin *sig = s->sig[i];
-        char path[2048], name[96];
-        snprintf(name, sizeof name, "runs/%s.dat", sig->name);
-        ntk_table t;
-        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-        if (t.nrows != M || t.ncols != 2 + S)
-            ntk_exp_die(e, 1, "%s: %zu rows x %zu columns, expected %zu x %zu: rerun it", path, t.nrows, t.ncols, M, 2 + S);
+        const ntk_nonlin *sig = ((const run_spec *)e->runs[i].spec)->sig;
+        const ntk_table t = e->runs[i].table;
         double *L = lim + i * M, *mu = mean + i * M, *sg = sd + i * M, var = 0.0, lim2 = 0.0, sdsum = 0.0, limabs = 0.0;
         for (size_t k = 0; k < M; k++) {
             gamma[k] = t.v[k * t.ncols];
@@ -183,25 +191,22 @@ static void summarize(const ntk_exp *e, const settings *s)
             for (size_t k = 0; k < M; k++) curve[k] = t.v[k * t.ncols + 2 + q];
             dist[q] = ntk_stats_rel_l2_dist(M, curve, L);
         }
-        const char *err = ntk_table_param(&t, "limit_error");
-        if (err && strcmp(err, "none") != 0) fprintf(stderr, "%s: %s: the limit failed: %s\n", e->name, sig->name, err);
+        const char *err = ntk_exp_run_str(e, i, "limit_error");
+        if (strcmp(err, "none") != 0) ntk_exp_note(e, "%s: the limit failed: %s", sig->name, err);
         double dm, ds, th00 = NAN;
         ntk_stats_mean_std(S, dist, &dm, &ds);
         for (size_t k = 0; k < M; k++)
             if (fabs(gamma[k]) < 1e-12) th00 = L[k]; /* gamma = 0: x = x0 (odd grids) */
         double v[10] = {sig->closed != NTK_CLOSED_NONE, sig->polynomial, ntk_stats_rel_l2_dist(M, mu, L), dm, ds, sqrt(var / lim2),
-                        sdsum / limabs, th00, atof(ntk_table_param(&t, "limit_seconds")),
-                        atof(ntk_table_param(&t, "empirical_seconds"))};
+                        sdsum / limabs, th00, ntk_exp_run_double(e, i, "limit_seconds"),
+                        ntk_exp_run_double(e, i, "empirical_seconds")};
         ntk_out_row_labelled(sum, sig->name, 10, v);
-        ntk_table_free(&t);
     }
-    ntk_exp_close(e, sum);
 
-    char cols[32 * 48];
     double row[1 + 2 * 32];
     ntk_out *o = ntk_exp_open(e, "limit.dat");
     ntk_out_comment(o, "the limiting NTK Theta(L)(x0, x), x0 = (1, 0), x = (cos gamma, sin gamma), per nonlinearity");
-    int len = snprintf(cols, sizeof cols, "gamma");
+    len = snprintf(cols, sizeof cols, "gamma");
     for (size_t i = 0; i < K; i++) len += snprintf(cols + len, sizeof cols - (size_t)len, " %s", s->sig[i]->name);
     ntk_out_columns(o, cols);
     for (size_t k = 0; k < M; k++) {
@@ -209,7 +214,6 @@ static void summarize(const ntk_exp *e, const settings *s)
         for (size_t i = 0; i < K; i++) row[1 + i] = lim[i * M + k];
         ntk_out_row(o, 1 + K, row);
     }
-    ntk_exp_close(e, o);
 
     o = ntk_exp_open(e, "empirical.dat");
     ntk_out_comment(o, "the empirical NTK over seeds: NAME_mean and NAME_std (sample std) per nonlinearity");
@@ -222,60 +226,22 @@ static void summarize(const ntk_exp *e, const settings *s)
         for (size_t i = 0; i < K; i++) row[1 + 2 * i] = mean[i * M + k], row[2 + 2 * i] = sd[i * M + k];
         ntk_out_row(o, 1 + 2 * K, row);
     }
-    ntk_exp_close(e, o);
     free(lim), free(mean), free(sd), free(gamma), free(curve), free(col), free(dist);
 }
 
-/* Expected cost: the networks' GEMM work at this machine's rate, plus the limits on
- * the quadrature path, whose price per grid point is measured here on a few points. */
-static void estimate(const ntk_exp *e, const settings *s)
-{
-    double quad = 0.0;
-    const double x0[2] = {1.0, 0.0}, X[6] = {0.6, 0.8, -0.28, 0.96, -0.936, -0.352};
-    double th[3];
-    ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
-    for (size_t i = 0; i < s->nsig; i++) {
-        if (s->sig[i]->closed != NTK_CLOSED_NONE) continue;
-        double t0 = ntk_progress_now();
-        ntk_limit_cross(s->sig[i], (size_t)s->depth, s->beta, x0, 1, X, 3, 2, lw, NULL, th);
-        quad += (ntk_progress_now() - t0) / 3.0 * (double)s->grid;
-    }
-    ntk_limit_free(lw);
-    char buf[32];
-    ntk_exp_announce(e, "the empirical networks of all runs", (double)s->nsig * run_flops(s));
-    fprintf(stderr, "%s: plus about %s for the limits on the quadrature path\n", e->name,
-            ntk_progress_format_duration(quad, buf, sizeof buf));
-}
+static const ntk_experiment nonlinearities = {
+    .name = "nonlinearities",
+    .summary = "The limiting NTK on the unit circle for every nonlinearity of the table, beside\n"
+               "the empirical NTK of wide networks (mean and spread over seeds).",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "nonlinearities",
-                 "The limiting NTK on the unit circle for every nonlinearity of the table, beside the\n"
-                 "empirical NTK of wide networks (mean and spread over seeds).",
-                 defs, NDEFS, "data/nonlinearities", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        for (size_t i = 0; i < s.nsig; i++) printf("%s\n", s.sig[i]->name);
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        estimate(&e, &s);
-        break;
-    case NTK_EXP_RUN: {
-        const ntk_nonlin *sig = NULL;
-        for (size_t i = 0; i < s.nsig; i++)
-            if (strcmp(s.sig[i]->name, e.run_id) == 0) sig = s.sig[i];
-        if (!sig) ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s));
-        run(&e, &s, sig);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&nonlinearities, argc, argv); }

@@ -40,8 +40,9 @@ typedef struct {
     double beta, tol_c;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nsig = ntk_exp_nonlins(e, "nonlins", s->sig, 32);
     s->ndepths = ntk_exp_longs(e, "depths", 1, 20, 16, s->depths);
     s->nn0 = ntk_exp_longs(e, "n0s", 2, 3, 4, s->n0s);
@@ -49,15 +50,6 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->beta = ntk_exp_double(e, "beta", 0.0, 100.0);
     s->seed = ntk_exp_long(e, "seed", 0, 1L << 30);
     s->tol_c = ntk_exp_double(e, "tol_c", 0.0, 1e12);
-}
-
-/* The numbers of points used for sig: *list (count returned). The same for every
- * nonlinearity (a hook kept for giving the quadrature path fewer points). */
-static size_t point_list(const settings *s, const ntk_nonlin *sig, const long **list)
-{
-    (void)sig;
-    *list = s->points;
-    return s->npoints;
 }
 
 /* N points on the unit sphere of R^n0 into X (N x n0). */
@@ -73,25 +65,68 @@ static void make_points(const settings *s, size_t N, long n0, double *X)
     }
 }
 
-/* An upper bound on the rank of Theta(L) on the sphere of R^n0 when it is a polynomial
- * of degree d in x.x' (L = 1: d = 1; identity: d = 1; square: d = 2^(L-1)): the
- * dimension of the spherical harmonics of degree <= d, 2d + 1 on the circle and
- * (d + 1)^2 on the 2-sphere. 0 when Theta(L) is not a polynomial (no bound). */
-static double rank_bound(const ntk_nonlin *sig, long L, long n0)
+/* One run: a nonlinearity, an input dimension n0, a depth L and a number of points N
+ * (i, a, d, p: their indices in the settings). */
+typedef struct {
+    size_t i, a, d, p;
+    const ntk_nonlin *sig;
+    long n0, L;
+    size_t N;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
 {
-    double d;
-    if (L == 1 || strcmp(sig->name, "identity") == 0) d = 1.0;
-    else if (strcmp(sig->name, "square") == 0) d = pow(2.0, (double)(L - 1));
-    else return 0.0;
-    return n0 == 2 ? 2.0 * d + 1.0 : (d + 1.0) * (d + 1.0);
+    const settings *s = settings_;
+    for (size_t i = 0; i < s->nsig; i++)
+        for (size_t a = 0; a < s->nn0; a++)
+            for (size_t d = 0; d < s->ndepths; d++)
+                for (size_t p = 0; p < s->npoints; p++) {
+                    run_spec r = {i, a, d, p, s->sig[i], s->n0s[a], s->depths[d], (size_t)s->points[p]};
+                    ntk_exp_add_run(e, &r, "%s-n%ld-L%ld-N%zu", r.sig->name, r.n0, r.L, r.N);
+                }
 }
 
-/* The Gram matrix Theta(L) on N points of the sphere of R^n0 and its eigenvalues, into
- * runs/NONLIN-nN0-LDEPTH-NPOINTS.dat. A failure of the limit (the quadrature not
- * reaching its tolerance) is recorded in the file (`error`, NaN eigenvalues) rather
- * than ending the pipeline: the summary reports it. */
-static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig, long n0, long L, size_t N)
+/* The price of one Gaussian expectation (one pair of points, one layer) on the
+ * quadrature path for sig on the sphere of R^n0, measured once on a small Gram matrix
+ * (16 points, depth 3; the second of two, the first warms the workspace up). */
+static double quadrature_price(const ntk_exp *e, const settings *s, size_t i, size_t a)
 {
+    static double price[32][4]; /* [nonlinearity][n0]; 0: not measured yet */
+    if (price[i][a] == 0.0) {
+        double X[16 * 3], K[16 * 16];
+        ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
+        make_points(s, 16, s->n0s[a], X);
+        ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
+        double t0 = ntk_progress_now();
+        ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
+        price[i][a] = fmax((ntk_progress_now() - t0) / (16.0 * 17.0 / 2.0 * 2.0), 1e-12);
+        ntk_limit_free(lw);
+    }
+    return price[i][a];
+}
+
+/* Expected time: a Gram matrix costs about N^2 / 2 pairs x (L - 1) layers of Gaussian
+ * expectations at the quadrature price; closed forms count as free. */
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
+{
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    if (r->sig->closed != NTK_CLOSED_NONE) return (ntk_exp_cost){0.0, 0.0};
+    double pairs = (double)r->N * (double)(r->N + 1) / 2.0;
+    return (ntk_exp_cost){0.0, quadrature_price(e, s, r->i, r->a) * pairs * (double)(r->L - 1)};
+}
+
+/* The Gram matrix Theta(L) on N points of the sphere of R^n0 and its eigenvalues. A
+ * failure of the limit (the quadrature not reaching its tolerance) is recorded in the
+ * file (`error`, NaN eigenvalues) rather than ending the pipeline: the summary
+ * reports it. */
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
+{
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    const ntk_nonlin *sig = r->sig;
+    const long n0 = r->n0, L = r->L;
+    const size_t N = r->N;
     double *X = malloc(N * (size_t)n0 * sizeof *X);                           /* N x n0 */
     double *K = malloc(N * N * sizeof *K), *V = malloc(N * N * sizeof *V);    /* N x N */
     double *ev = malloc(N * sizeof *ev);
@@ -105,15 +140,13 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig, long
     ntk_limit_free(lw);
     if (status) {
         snprintf(err, sizeof err, "%s", ntk_last_error());
-        fprintf(stderr, "%s: %s: the limit failed, recorded as NaN: %s\n", e->name, e->run_id, err);
+        ntk_exp_note(e, "%s: the limit failed, recorded as NaN: %s", e->run->id, err);
         for (size_t k = 0; k < N; k++) ev[k] = NAN;
     } else {
         ntk_exp_ok(e, ntk_kla_eig_sym(N, K, ev, V)); /* decreasing */
     }
 
-    char rel[128];
-    snprintf(rel, sizeof rel, "runs/%s-n%ld-L%ld-N%zu.dat", sig->name, n0, L, N);
-    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "nonlin", "%s", sig->name);
     ntk_out_param(o, "path", "%s", sig->closed == NTK_CLOSED_NONE ? "quadrature" : "closed");
     ntk_out_param(o, "n0", "%ld", n0);
@@ -124,35 +157,21 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sig, long
     ntk_out_comment(o, "eigenvalues of the Gram matrix Theta(L)(x_i, x_j), decreasing");
     ntk_out_columns(o, "k eigenvalue");
     for (size_t k = 0; k < N; k++) ntk_out_row(o, 2, (double[]){(double)(k + 1), ev[k]});
-    ntk_exp_close(e, o);
     free(X), free(K), free(V), free(ev);
 }
 
-/* Every run file of the profile, read and checked before anything is written, so that
- * a missing or stale run ends the program with nothing on disk changed. */
-static void check_runs(const ntk_exp *e, const settings *s)
+/* Writes summary.dat, ratio.dat (the verdicts) and spectra.dat: one data set of
+ * ratio.dat per (nonlinearity, n0, points), its rows by depth. */
+static void summarize(const ntk_exp *e, const void *settings_)
 {
-    for (size_t i = 0; i < s->nsig; i++) {
-        const long *pts;
-        size_t np = point_list(s, s->sig[i], &pts);
-        for (size_t a = 0; a < s->nn0; a++)
-            for (size_t p = 0; p < np; p++)
-                for (size_t d = 0; d < s->ndepths; d++) {
-                    char path[2048], name[128];
-                    snprintf(name, sizeof name, "runs/%s-n%ld-L%ld-N%ld.dat", s->sig[i]->name, s->n0s[a], s->depths[d], pts[p]);
-                    ntk_table t;
-                    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-                    size_t N = t.nrows;
-                    ntk_table_free(&t);
-                    if (N != (size_t)pts[p]) ntk_exp_die(e, 1, "%s: %zu eigenvalues, expected %ld: rerun it", path, N, pts[p]);
-                }
+    const settings *s = settings_;
+    const size_t ND = s->ndepths, NP = s->npoints, NN0 = s->nn0;
+    size_t *at = malloc(s->nsig * NN0 * NP * ND * sizeof *at); /* run index of (i, a, p, d) */
+    for (size_t k = 0; k < e->nruns; k++) {
+        const run_spec *r = e->runs[k].spec;
+        ntk_exp_check_run(e, k, r->N, "eigenvalue");
+        at[((r->i * NN0 + r->a) * NP + r->p) * ND + r->d] = k;
     }
-}
-
-/* Reads every run; writes summary.dat, ratio.dat (the verdicts) and spectra.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
-{
-    check_runs(e, s);
     ntk_out *sum = ntk_exp_open(e, "summary.dat");
     ntk_out_comment(sum, "min_eig: smallest eigenvalue of the Gram matrix of Theta(L) on `points` points of the unit sphere of R^n0");
     ntk_out_comment(sum, "NaN: the limit failed (see the run's `error` line)");
@@ -167,121 +186,48 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_comment(spec, "|eigenvalue k| / max eigenvalue, one data set per (nonlin, n0, points, depth) in the order of ratio.dat");
     ntk_out_columns(spec, "k rel_eig");
     int first = 1, first_spec = 1;
-    for (size_t i = 0; i < s->nsig; i++) {
-        const ntk_nonlin *sig = s->sig[i];
-        const long *pts;
-        size_t np = point_list(s, sig, &pts);
-        for (size_t a = 0; a < s->nn0; a++)
-            for (size_t p = 0; p < np; p++) {
+    for (size_t i = 0; i < s->nsig; i++)
+        for (size_t a = 0; a < NN0; a++)
+            for (size_t p = 0; p < NP; p++) {
                 if (!first) ntk_out_next_set(rat);
                 first = 0;
-                for (size_t d = 0; d < s->ndepths; d++) {
-                    long n0 = s->n0s[a], L = s->depths[d];
-                    char path[2048], name[128];
-                    snprintf(name, sizeof name, "runs/%s-n%ld-L%ld-N%ld.dat", sig->name, n0, L, pts[p]);
-                    ntk_table t;
-                    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-                    size_t N = t.nrows;
-                    if (N != (size_t)pts[p]) ntk_exp_die(e, 1, "%s: %zu eigenvalues, expected %ld: rerun it", path, N, pts[p]);
-                    const char *err = ntk_table_param(&t, "error");
-                    if (err && strcmp(err, "none") != 0) fprintf(stderr, "%s: %s: the limit failed: %s\n", e->name, name, err);
-                    double mx = ntk_table_get(&t, 0, "eigenvalue"), mn = ntk_table_get(&t, N - 1, "eigenvalue");
+                for (size_t d = 0; d < ND; d++) {
+                    const size_t k = at[((i * NN0 + a) * NP + p) * ND + d];
+                    const run_spec *r = e->runs[k].spec;
+                    const ntk_table *t = &e->runs[k].table;
+                    const size_t N = r->N;
+                    const char *err = ntk_exp_run_str(e, k, "error");
+                    if (strcmp(err, "none") != 0) ntk_exp_note(e, "%s: the limit failed: %s", e->runs[k].id, err);
+                    double mx = ntk_table_get(t, 0, "eigenvalue"), mn = ntk_table_get(t, N - 1, "eigenvalue");
                     double ratio = mn / mx, tol = s->tol_c * (double)N * DBL_EPSILON;
                     double verdict = isnan(ratio) ? NAN : ratio > tol ? 1.0 : ratio < -tol ? -1.0 : 0.0;
-                    ntk_out_row_labelled(sum, sig->name, 4, (double[]){(double)L, (double)n0, (double)N, mn});
-                    ntk_out_row_labelled(rat, sig->name, 11,
-                                         (double[]){(double)L, (double)n0, (double)N, mn, mx, ratio, tol, verdict,
-                                                    rank_bound(sig, L, n0), sig->closed != NTK_CLOSED_NONE,
-                                                    atof(ntk_table_param(&t, "gram_seconds"))});
+                    ntk_out_row_labelled(sum, r->sig->name, 4, (double[]){(double)r->L, (double)r->n0, (double)N, mn});
+                    ntk_out_row_labelled(rat, r->sig->name, 11,
+                                         (double[]){(double)r->L, (double)r->n0, (double)N, mn, mx, ratio, tol, verdict,
+                                                    ntk_limit_rank_bound(r->sig, (size_t)r->L, (size_t)r->n0), r->sig->closed != NTK_CLOSED_NONE,
+                                                    ntk_exp_run_double(e, k, "gram_seconds")});
                     if (!first_spec) ntk_out_next_set(spec);
                     first_spec = 0;
-                    for (size_t k = 0; k < N; k++)
-                        ntk_out_row(spec, 2, (double[]){(double)(k + 1), fabs(ntk_table_get(&t, k, "eigenvalue")) / mx});
-                    ntk_table_free(&t);
+                    for (size_t j = 0; j < N; j++)
+                        ntk_out_row(spec, 2, (double[]){(double)(j + 1), fabs(ntk_table_get(t, j, "eigenvalue")) / mx});
                 }
             }
-    }
-    ntk_exp_close(e, sum);
-    ntk_exp_close(e, rat);
-    ntk_exp_close(e, spec);
+    free(at);
 }
 
-/* Expected run time: a Gram matrix costs about N^2 / 2 pairs x (L - 1) layers of
- * Gaussian expectations; the price on the quadrature path is measured here on one
- * small Gram matrix per nonlinearity (16 points, depth 3) and scaled; closed forms
- * count as free. */
-static double estimate(const ntk_exp *e, const settings *s)
-{
-    double total = 0.0, X[16 * 3], K[16 * 16];
-    ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
-    for (size_t a = 0; a < s->nn0; a++) {
-        make_points(s, 16, s->n0s[a], X);
-        for (size_t i = 0; i < s->nsig; i++) {
-            if (s->sig[i]->closed != NTK_CLOSED_NONE) continue;
-            double t0 = ntk_progress_now(), layers = 0.0, pairs = 0.0;
-            ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
-            double per = (ntk_progress_now() - t0) / (16.0 * 17.0 / 2.0 * 2.0); /* per pair and layer */
-            for (size_t d = 0; d < s->ndepths; d++) layers += (double)(s->depths[d] - 1);
-            for (size_t p = 0; p < s->npoints; p++)
-                pairs += (double)s->points[p] * (double)(s->points[p] + 1) / 2.0;
-            total += per * pairs * layers;
-        }
-    }
-    ntk_limit_free(lw);
-    char buf[32];
-    fprintf(stderr, "%s: about %s of quadrature in all (%s profile), less under make -j\n", e->name,
-            ntk_progress_format_duration(total, buf, sizeof buf), e->params.profile);
-    return total;
-}
+static const ntk_experiment positive_definiteness = {
+    .name = "positive-definiteness",
+    .summary = "Proposition 2: the smallest eigenvalue of the limiting NTK Gram matrix on the\n"
+               "sphere, against depth, for polynomial and non-polynomial nonlinearities.",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "positive-definiteness",
-                 "Proposition 2: the smallest eigenvalue of the limiting NTK Gram matrix on the sphere,\n"
-                 "against depth, for polynomial and non-polynomial nonlinearities.",
-                 defs, NDEFS, "data/positive-definiteness", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        for (size_t i = 0; i < s.nsig; i++) {
-            const long *pts;
-            size_t np = point_list(&s, s.sig[i], &pts);
-            for (size_t a = 0; a < s.nn0; a++)
-                for (size_t d = 0; d < s.ndepths; d++)
-                    for (size_t p = 0; p < np; p++)
-                        printf("%s-n%ld-L%ld-N%ld\n", s.sig[i]->name, s.n0s[a], s.depths[d], pts[p]);
-        }
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        estimate(&e, &s);
-        break;
-    case NTK_EXP_RUN: {
-        char name[64], extra;
-        long n0, L, N;
-        if (sscanf(e.run_id, "%63[a-z]-n%ld-L%ld-N%ld%c", name, &n0, &L, &N, &extra) != 4)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected NONLIN-nN0-LDEPTH-NPOINTS (see 'runs')", e.run_id);
-        const ntk_nonlin *sig = NULL;
-        int ok_n0 = 0, ok_L = 0, ok_N = 0;
-        for (size_t i = 0; i < s.nsig; i++)
-            if (strcmp(s.sig[i]->name, name) == 0) sig = s.sig[i];
-        for (size_t a = 0; a < s.nn0; a++) ok_n0 |= s.n0s[a] == n0;
-        for (size_t d = 0; d < s.ndepths; d++) ok_L |= s.depths[d] == L;
-        if (sig) {
-            const long *pts;
-            size_t np = point_list(&s, sig, &pts);
-            for (size_t p = 0; p < np; p++) ok_N |= pts[p] == N;
-        }
-        if (!sig || !ok_n0 || !ok_L || !ok_N)
-            ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
-        run(&e, &s, sig, n0, L, (size_t)N);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&positive_definiteness, argc, argv); }

@@ -55,8 +55,9 @@ typedef struct {
     const ntk_nonlin *sigma;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nP = ntk_exp_longs(e, "Ps", 1, 10000000, 32, s->Ps);
     s->seeds = ntk_exp_long(e, "seeds", 2, 100000);
     s->points = ntk_exp_long(e, "points", 2, 4096);
@@ -95,6 +96,33 @@ static double wick_const(size_t M, const double *K)
     return ntk_rf_expected_sqdist(M, K) / fro2;
 }
 
+/* The runs: P<P> for each number of features P (j: its index in the settings), then gd. */
+typedef struct {
+    int gd;
+    size_t j;
+    long P;
+} run_spec;
+
+static void list_runs(ntk_exp *e, const void *settings_)
+{
+    const settings *s = settings_;
+    for (size_t j = 0; j < s->nP; j++) ntk_exp_add_run(e, &(run_spec){0, j, s->Ps[j]}, "P%ld", s->Ps[j]);
+    ntk_exp_add_run(e, &(run_spec){1, 0, s->gd_P}, "gd");
+}
+
+/* Floating-point work: (i) sampling GEMM and SYRK per seed; (ii) the sampling once,
+ * then per step the model's evaluation and gradient and the two kernel steps. */
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
+{
+    (void)e;
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    double M = (double)s->points, N = (double)s->train;
+    if (!r->gd) return (ntk_exp_cost){(double)s->seeds * 3.0 * (double)r->P * M * M, 0.0};
+    return (ntk_exp_cost){3.0 * (double)s->gd_P * M * M + (double)s->steps * (2.0 * (double)s->gd_P * (M + 2.0 * N) + 4.0 * M * N),
+                          0.0};
+}
+
 /* (i): the relative distance |Khat - K|_F / |K|_F for every seed of one P. */
 static void run_P(const ntk_exp *e, const settings *s, long P)
 {
@@ -110,13 +138,10 @@ static void run_P(const ntk_exp *e, const settings *s, long P)
         ntk_exp_ok(e, ntk_rf_kernel(rf, Kh));
         dist[q - 1] = ntk_stats_rel_l2_dist(M * M, Kh, K); /* Frobenius: the L2 norm of the entries */
     }
-    char rel[64];
-    snprintf(rel, sizeof rel, "runs/P%ld.dat", P);
-    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "P", "%ld", P);
     ntk_out_columns(o, "seed rel_dist");
     for (long q = 1; q <= s->seeds; q++) ntk_out_row(o, 2, (double[]){(double)q, dist[q - 1]});
-    ntk_exp_close(e, o);
     ntk_rf_free(rf);
     free(gamma), free(X), free(K), free(Kh), free(dist);
 }
@@ -132,8 +157,8 @@ static size_t snapshots(long steps, long *snap, size_t cap)
 }
 
 /* (ii): gradient descent on theta, kernel gradient descent with Khat and with K,
- * from the same f_0 = f_theta0; per step the losses and the largest differences;
- * the functions at the snapshot steps into runs/gd-curves.dat. */
+ * from the same f_0 = f_theta0; per step the losses (each checked for divergence) and
+ * the largest differences; the functions at the snapshot steps into runs/gd-curves.dat. */
 static void run_gd(const ntk_exp *e, const settings *s)
 {
     const size_t M = (size_t)s->points, N = (size_t)s->train, P = (size_t)s->gd_P, T = (size_t)s->steps;
@@ -190,13 +215,16 @@ static void run_gd(const ntk_exp *e, const settings *s)
         ntk_exp_ok(e, ntk_rf_kgd_step(M, K, N, idx, y, lr, f_lim, work, &ll));
         double *row = trace + k * 6;
         row[0] = lt, row[1] = lk, row[2] = ll, row[3] = diff, row[4] = fbig, row[5] = dlim;
+        ntk_exp_check_loss(e, "gradient descent on theta", k, lt, trace[0], s->lr);
+        ntk_exp_check_loss(e, "kernel gradient descent with Khat", k, lk, trace[1], s->lr);
+        ntk_exp_check_loss(e, "kernel gradient descent with K", k, ll, trace[2], s->lr);
     }
 
     /* the curves first, the run's own file last: its presence means both are complete */
     char snaps[512] = "";
     for (size_t q = 0; q < nsnap; q++)
         snprintf(snaps + strlen(snaps), sizeof snaps - strlen(snaps), "%s%ld", q ? "," : "", snap[q]);
-    ntk_out *o = ntk_exp_open(e, "runs/gd-curves.dat");
+    ntk_out *o = ntk_exp_run_file(e, "-curves");
     ntk_out_param(o, "snapshots", "%s", snaps);
     ntk_out_comment(o, "one data set per snapshot step; train = 1 on the training points");
     ntk_out_columns(o, "gamma target train f_theta f_kernel f_limit");
@@ -209,8 +237,7 @@ static void run_gd(const ntk_exp *e, const settings *s)
         }
         if (q + 1 < nsnap) ntk_out_next_set(o);
     }
-    ntk_exp_close(e, o);
-    o = ntk_exp_open(e, "runs/gd.dat");
+    o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "snapshots", "%s", snaps);
     ntk_out_comment(o, "loss_*: the cost 1/(2N) sum (f - y)^2 on the training points at step k");
     ntk_out_comment(o, "max_diff: max over the M points of |f_theta - f_kernel| (GD on theta vs kernel GD with Khat)");
@@ -220,38 +247,37 @@ static void run_gd(const ntk_exp *e, const settings *s)
         const double *row = trace + k * 6;
         ntk_out_row(o, 8, (double[]){(double)k, s->lr * (double)k, row[0], row[1], row[2], row[3], row[4], row[5]});
     }
-    ntk_exp_close(e, o);
 
     ntk_rf_free(rf);
     free(gamma), free(X), free(K), free(Kh), free(theta), free(target), free(f_th), free(f_k), free(f_lim);
     free(y), free(work), free(trace), free(idx), free(all), free(curves);
 }
 
-/* Reads every run first (nothing on disk changes if one is missing), then writes
- * seeds.dat, summary.dat, wick.dat, fit.dat, gd-trace.dat and gd-curves.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
 {
+    const run_spec *r = run_;
+    if (r->gd) run_gd(e, settings_);
+    else run_P(e, settings_, r->P);
+}
+
+/* Writes seeds.dat, summary.dat, wick.dat, fit.dat, gd-trace.dat and gd-curves.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
+{
+    const settings *s = settings_;
     const size_t M = (size_t)s->points, S = (size_t)s->seeds, NP = s->nP;
     double *dist = malloc(NP * S * sizeof *dist), *mean = malloc(NP * sizeof *mean), *sd = malloc(NP * sizeof *sd);
     double *Pd = malloc(NP * sizeof *Pd), *rms = malloc(NP * sizeof *rms);
-    char path[2048];
+    const size_t igd = e->nruns - 1; /* the P runs, then gd */
     for (size_t j = 0; j < NP; j++) {
-        char name[64];
-        ntk_table t;
-        snprintf(name, sizeof name, "runs/P%ld.dat", s->Ps[j]);
-        ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-        if (t.nrows != S || ntk_table_col(&t, "rel_dist") < 0)
-            ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", path, t.nrows, S);
-        for (size_t q = 0; q < S; q++) dist[j * S + q] = ntk_table_get(&t, q, "rel_dist");
-        ntk_table_free(&t);
+        ntk_exp_check_run(e, j, S, "rel_dist");
+        for (size_t q = 0; q < S; q++) dist[j * S + q] = ntk_table_get(&e->runs[j].table, q, "rel_dist");
         ntk_stats_mean_std(S, dist + j * S, &mean[j], &sd[j]);
         Pd[j] = (double)s->Ps[j];
     }
-    ntk_table gd, gc;
-    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/gd.dat"), &gd, NULL);
-    if (gd.nrows != (size_t)s->steps + 1 || ntk_table_col(&gd, "max_diff") < 0)
-        ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %ld): rerun it", path, gd.nrows, s->steps + 1);
-    ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, "runs/gd-curves.dat"), &gc, NULL);
+    ntk_exp_check_run(e, igd, (size_t)s->steps + 1, "max_diff f_max");
+    const ntk_table *gd = &e->runs[igd].table;
+    ntk_table gc;
+    ntk_exp_read_side_file(e, igd, "-curves", &gc);
 
     double *gamma = malloc(M * sizeof *gamma), *X = malloc(2 * M * sizeof *X), *K = malloc(M * M * sizeof *K);
     setup(e, s, gamma, X, K);
@@ -263,14 +289,12 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_columns(o, "P seed rel_dist");
     for (size_t j = 0; j < NP; j++)
         for (size_t q = 0; q < S; q++) ntk_out_row(o, 3, (double[]){Pd[j], (double)(q + 1), dist[j * S + q]});
-    ntk_exp_close(e, o);
 
     o = ntk_exp_open(e, "summary.dat");
     ntk_out_comment(o, "rel_dist = |Khat - K|_F / |K|_F, mean and std over the seeds");
     ntk_out_param(o, "slope", "%.17g", slope);
     ntk_out_columns(o, "P rel_dist_mean rel_dist_std");
     for (size_t j = 0; j < NP; j++) ntk_out_row(o, 3, (double[]){Pd[j], mean[j], sd[j]});
-    ntk_exp_close(e, o);
 
     o = ntk_exp_open(e, "wick.dat");
     ntk_out_comment(o, "rel_dist_rms: root mean square of rel_dist over the seeds; wick_rms = sqrt(wick_c / P), its");
@@ -282,7 +306,6 @@ static void summarize(const ntk_exp *e, const settings *s)
         rms[j] = sqrt(ms);
         ntk_out_row(o, 3, (double[]){Pd[j], rms[j], sqrt(c / Pd[j])});
     }
-    ntk_exp_close(e, o);
 
     o = ntk_exp_open(e, "fit.dat");
     ntk_out_comment(o, "least-squares fit log(rel_dist_mean) = slope log(P) + intercept over the Ps;");
@@ -290,23 +313,21 @@ static void summarize(const ntk_exp *e, const settings *s)
     ntk_out_comment(o, "rms_slope: the same fit of the root mean square over the seeds (wick.dat)");
     ntk_out_columns(o, "slope intercept wick_c rms_slope");
     ntk_out_row(o, 4, (double[]){slope, intercept, c, ntk_stats_loglog_slope(NP, Pd, rms, NULL)});
-    ntk_exp_close(e, o);
 
     double worst = 0.0, worst_rel = 0.0;
     o = ntk_exp_open(e, "gd-trace.dat");
     ntk_out_comment(o, "per step: losses of GD on theta, kernel GD with Khat, kernel GD with K; max |f_theta - f_kernel|");
     ntk_out_comment(o, "over the M points, max |f_kernel|, and max |f_kernel - f_limit|");
-    ntk_out_param(o, "snapshots", "%s", ntk_table_param(&gd, "snapshots") ? ntk_table_param(&gd, "snapshots") : "");
-    for (size_t k = 0; k < gd.nrows; k++) {
-        double d = ntk_table_get(&gd, k, "max_diff");
+    ntk_out_param(o, "snapshots", "%s", ntk_exp_run_str(e, igd, "snapshots"));
+    for (size_t k = 0; k < gd->nrows; k++) {
+        double d = ntk_table_get(gd, k, "max_diff");
         worst = fmax(worst, d);
-        worst_rel = fmax(worst_rel, d / ntk_table_get(&gd, k, "f_max"));
+        worst_rel = fmax(worst_rel, d / ntk_table_get(gd, k, "f_max"));
     }
     ntk_out_param(o, "max_diff", "%.17g", worst);
     ntk_out_param(o, "max_rel_diff", "%.17g", worst_rel);
     ntk_out_columns(o, "step t loss_theta loss_kernel loss_limit max_diff f_max limit_diff");
-    for (size_t k = 0; k < gd.nrows; k++) ntk_out_row(o, 8, gd.v + k * gd.ncols);
-    ntk_exp_close(e, o);
+    for (size_t k = 0; k < gd->nrows; k++) ntk_out_row(o, 8, gd->v + k * gd->ncols);
 
     o = ntk_exp_open(e, "gd-curves.dat");
     ntk_out_param(o, "snapshots", "%s", ntk_table_param(&gc, "snapshots") ? ntk_table_param(&gc, "snapshots") : "");
@@ -316,67 +337,27 @@ static void summarize(const ntk_exp *e, const settings *s)
         for (size_t k = q ? gc.set_end[q - 1] : 0; k < gc.set_end[q]; k++) ntk_out_row(o, 6, gc.v + k * gc.ncols);
         if (q + 1 < gc.nsets) ntk_out_next_set(o);
     }
-    ntk_exp_close(e, o);
 
-    fprintf(stderr, "%s: slope %.4f of the mean, %.4f of the rms (law of large numbers -1/2); GD on theta vs kernel GD:"
-            " max diff %.3g (%.3g relative)\n", e->name, slope, ntk_stats_loglog_slope(NP, Pd, rms, NULL), worst, worst_rel);
-    ntk_table_free(&gd);
+    ntk_exp_note(e, "slope %.4f of the mean, %.4f of the rms (law of large numbers -1/2); GD on theta vs kernel GD:"
+                 " max diff %.3g (%.3g relative)", slope, ntk_stats_loglog_slope(NP, Pd, rms, NULL), worst, worst_rel);
     ntk_table_free(&gc);
     free(dist), free(mean), free(sd), free(Pd), free(rms), free(gamma), free(X), free(K);
 }
 
-static double run_flops(const settings *s, long P)
-{
-    double M = (double)s->points;
-    return (double)s->seeds * 3.0 * (double)P * M * M; /* sampling GEMM and SYRK */
-}
+static const ntk_experiment random_features = {
+    .name = "random-features",
+    .summary = "Section 3.1: random features with covariance K. (i) the tangent kernel's\n"
+               "distance to K against P; (ii) gradient descent on theta = kernel gradient\n"
+               "descent with the tangent kernel.",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-static double gd_flops(const settings *s)
-{
-    double M = (double)s->points, N = (double)s->train;
-    return 3.0 * (double)s->gd_P * M * M + (double)s->steps * (2.0 * (double)s->gd_P * (M + 2.0 * N) + 4.0 * M * N);
-}
-
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "random-features",
-                 "Section 3.1: random features with covariance K. (i) the tangent kernel's distance to K\n"
-                 "against P; (ii) gradient descent on theta = kernel gradient descent with the tangent kernel.",
-                 defs, NDEFS, "data/random-features", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-    double flops = gd_flops(&s);
-    for (size_t j = 0; j < s.nP; j++) flops += run_flops(&s, s.Ps[j]);
-
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        for (size_t j = 0; j < s.nP; j++) printf("P%ld\n", s.Ps[j]);
-        printf("gd\n");
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
-    case NTK_EXP_RUN: {
-        long P;
-        char extra;
-        if (strcmp(e.run_id, "gd") == 0) {
-            ntk_exp_announce(&e, e.run_id, gd_flops(&s));
-            run_gd(&e, &s);
-            break;
-        }
-        if (sscanf(e.run_id, "P%ld%c", &P, &extra) != 1)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected P<number> or gd (see 'runs')", e.run_id);
-        int known = 0;
-        for (size_t j = 0; j < s.nP; j++) known |= s.Ps[j] == P;
-        if (!known) ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s, P));
-        run_P(&e, &s, P);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&random_features, argc, argv); }

@@ -50,8 +50,9 @@ typedef struct {
     double beta, lr;
 } settings;
 
-static void read_settings(const ntk_exp *e, settings *s)
+static void read_settings(const ntk_exp *e, void *settings_)
 {
+    settings *s = settings_;
     s->nnl = ntk_exp_nonlins(e, "nonlins", s->nl, MAX_NL);
     s->nwidths = ntk_exp_longs(e, "widths", 1, 100000, 16, s->widths);
     s->seeds = ntk_exp_long(e, "seeds", 2, 1000);
@@ -65,24 +66,48 @@ static void read_settings(const ntk_exp *e, settings *s)
     s->grid = ntk_exp_long(e, "grid", 3, 100000);
 }
 
-/* Floating-point work of one run: two NTK measurements on the grid and the training. */
-static double run_flops(const settings *s, long width)
+/* One run: a nonlinearity, a width and a seed (i, w: indices into the settings). */
+typedef struct {
+    size_t i, w;
+    const ntk_nonlin *sigma;
+    long width, seed;
+} run_spec;
+
+/* Widest first, so that under make -j the long runs start early. */
+static void list_runs(ntk_exp *e, const void *settings_)
 {
-    size_t n[21];
-    ntk_exp_layer_widths(n, 2, s->depth, width);
-    double P = (double)ntk_net_count_params((size_t)s->depth, n);
-    return (double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P;
+    const settings *s = settings_;
+    for (size_t w = s->nwidths; w-- > 0;)
+        for (size_t i = 0; i < s->nnl; i++)
+            for (long q = 1; q <= s->seeds; q++)
+                ntk_exp_add_run(e, &(run_spec){i, w, s->nl[i], s->widths[w], q}, "%s-w%ld-s%ld", s->nl[i]->name,
+                                s->widths[w], q);
 }
 
-static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, long width, long seed)
+/* Floating-point work of one run: two NTK measurements on the grid and the training. */
+static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    free(n);
+    return (ntk_exp_cost){(double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P +
+                              (double)s->steps * 6.0 * (double)s->train * P, 0.0};
+}
+
+static void run(const ntk_exp *e, const void *settings_, const void *run_)
+{
+    const settings *s = settings_;
+    const run_spec *r = run_;
+    const ntk_nonlin *sigma = r->sigma;
+    const long seed = r->seed;
     const size_t M = (size_t)s->grid, N = (size_t)s->train;
     double *gamma = malloc(M * sizeof *gamma), *grid = malloc(2 * M * sizeof *grid), *lim = malloc(M * sizeof *lim);
     double *X = malloc(2 * N * sizeof *X), *Y = malloc(N * sizeof *Y);
     double *th0 = malloc(M * sizeof *th0), *thT = malloc(M * sizeof *thT);
     const double x0[2] = {1.0, 0.0};
     double loss0, lossT;
-    size_t n[21];
 
     /* the circle grid and its limit Theta(L)(x0, x); the training set, f*(x) = x1 x2 */
     ntk_data_circle(M, gamma, grid);
@@ -92,8 +117,7 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     ntk_data_gaussian((unsigned long)s->data_seed, N, 2, X);
     for (size_t i = 0; i < N; i++) Y[i] = X[2 * i] * X[2 * i + 1];
 
-    ntk_exp_layer_widths(n, 2, s->depth, width);
-    ntk_net *net = ntk_exp_need(e, ntk_net_alloc((size_t)s->depth, n, s->beta, sigma));
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, sigma);
     ntk_batch *b0 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_batch *bg = ntk_exp_need(e, ntk_batch_alloc(net, M > N ? M : N));
     /* the distance at initialisation is cheap beside training: measure it for D - 1
@@ -108,16 +132,12 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)seed));
     ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, th0));
     dist[0] = ntk_stats_rel_l2_dist(M, th0, lim);
-    char label[96];
-    snprintf(label, sizeof label, "%s %s", e->name, e->run_id);
-    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, label, &loss0);
+    lossT = ntk_exp_train(e, net, bg, X, Y, N, s->steps, s->lr, NULL, &loss0);
     ntk_exp_ok(e, ntk_entk_cross(net, b0, x0, 1, bg, grid, M, thT));
 
-    char rel[96];
-    snprintf(rel, sizeof rel, "runs/%s.dat", e->run_id);
-    ntk_out *o = ntk_exp_open(e, rel);
+    ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "run_nonlin", "%s", sigma->name);
-    ntk_out_param(o, "width", "%ld", width);
+    ntk_out_param(o, "width", "%ld", r->width);
     ntk_out_param(o, "seed", "%ld", seed);
     ntk_out_param(o, "t", "%.17g", s->lr * (double)s->steps);
     ntk_out_param(o, "init_dist", "%.17g", dist[0]);
@@ -129,7 +149,6 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     ntk_out_param(o, "loss_T", "%.17g", lossT);
     ntk_out_columns(o, "gamma theta_0 theta_T limit");
     for (size_t k = 0; k < M; k++) ntk_out_row(o, 4, (double[]){gamma[k], th0[k], thT[k], lim[k]});
-    ntk_exp_close(e, o);
 
     ntk_batch_free(b0);
     ntk_batch_free(bg);
@@ -137,35 +156,30 @@ static void run(const ntk_exp *e, const settings *s, const ntk_nonlin *sigma, lo
     free(gamma), free(grid), free(lim), free(X), free(Y), free(th0), free(thT), free(dist);
 }
 
-/* Reads every run first (nothing on disk changes if one is missing), then writes
- * seeds.dat, init-draws.dat, summary.dat (one data set per nonlinearity) and fits.dat. */
-static void summarize(const ntk_exp *e, const settings *s)
+/* Writes seeds.dat, init-draws.dat, summary.dat (one data set per nonlinearity) and
+ * fits.dat. */
+static void summarize(const ntk_exp *e, const void *settings_)
 {
+    const settings *s = settings_;
     const size_t S = (size_t)s->seeds, W = s->nwidths, NL = s->nnl, D = (size_t)s->init_draws;
     enum { INIT, MOVE, L0, LT, NQ };
     double *q = malloc(NL * W * S * NQ * sizeof *q), *draws = malloc(NL * W * S * D * sizeof *draws);
 #define Q(i, w, k, j) q[(((i) * W + (w)) * S + (k)) * NQ + (j)]
     static const char *keys[NQ] = {"init_dist", "move", "loss_0", "loss_T"};
-    for (size_t i = 0; i < NL; i++)
-        for (size_t w = 0; w < W; w++)
-            for (size_t k = 0; k < S; k++) {
-                char path[2048], name[96];
-                ntk_table t;
-                snprintf(name, sizeof name, "runs/%s-w%ld-s%zu.dat", s->nl[i]->name, s->widths[w], k + 1);
-                ntk_exp_read_run(e, ntk_exp_path(e, path, sizeof path, name), &t, NULL);
-                if (t.nrows != (size_t)s->grid)
-                    ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %ld): rerun it", path, t.nrows, s->grid);
-                for (int j = 0; j < NQ; j++) ntk_exp_ok(e, ntk_table_param_double(&t, path, keys[j], &Q(i, w, k, j)));
-                const char *list = ntk_table_param(&t, "init_dists");
-                double *dr = draws + ((i * W + w) * S + k) * D;
-                size_t nd = 0;
-                for (char *end; list && nd < D && *list; list = *end == ',' ? end + 1 : end, nd++) {
-                    dr[nd] = strtod(list, &end);
-                    if (end == list) break;
-                }
-                if (nd != D) ntk_exp_die(e, 1, "%s: expected %zu values in init_dists, found %zu: rerun it", path, D, nd);
-                ntk_table_free(&t);
-            }
+    for (size_t r = 0; r < e->nruns; r++) {
+        const run_spec *run = e->runs[r].spec;
+        const size_t i = run->i, w = run->w, k = (size_t)run->seed - 1;
+        ntk_exp_check_run(e, r, (size_t)s->grid, NULL);
+        for (int j = 0; j < NQ; j++) Q(i, w, k, j) = ntk_exp_run_double(e, r, keys[j]);
+        const char *list = ntk_exp_run_str(e, r, "init_dists");
+        double *dr = draws + ((i * W + w) * S + k) * D;
+        size_t nd = 0;
+        for (char *end; nd < D && *list; list = *end == ',' ? end + 1 : end, nd++) {
+            dr[nd] = strtod(list, &end);
+            if (end == list) break;
+        }
+        if (nd != D) ntk_exp_die(e, 1, "%s: expected %zu values in init_dists, found %zu: rerun it", e->runs[r].path, D, nd);
+    }
 
     ntk_out *sd = ntk_exp_open(e, "seeds.dat");
     ntk_out_comment(sd, "init_dist = |Theta_0 - Theta(L)| / |Theta(L)|, move = |Theta_T - Theta_0| / |Theta_0| (L2 over the grid)");
@@ -206,54 +220,23 @@ static void summarize(const ntk_exp *e, const settings *s)
         if (i + 1 < NL) ntk_out_next_set(sm), ntk_out_next_set(sd), ntk_out_next_set(dd);
     }
 #undef Q
-    ntk_exp_close(e, sd);
-    ntk_exp_close(e, dd);
-    ntk_exp_close(e, sm);
-    ntk_exp_close(e, fit);
     free(q), free(draws), free(col), free(wd), free(im), free(mm);
 }
 
-int main(int argc, char **argv)
-{
-    ntk_exp e;
-    ntk_exp_init(&e, "width-scaling",
-                 "The empirical NTK's distance to the limit at initialisation, and its movement during\n"
-                 "training on the Figure 1 task, against the width, for several nonlinearities.",
-                 defs, NDEFS, "data/width-scaling", argc, argv);
-    settings s;
-    read_settings(&e, &s);
-    double flops = 0.0;
-    for (size_t w = 0; w < s.nwidths; w++) flops += (double)(s.seeds * (long)s.nnl) * run_flops(&s, s.widths[w]);
+static const ntk_experiment width_scaling = {
+    .name = "width-scaling",
+    .summary = "The empirical NTK's distance to the limit at initialisation, and its movement\n"
+               "during training on the Figure 1 task, against the width, for several\n"
+               "nonlinearities.",
+    .params = defs,
+    .nparams = NDEFS,
+    .settings_size = sizeof(settings),
+    .run_size = sizeof(run_spec),
+    .settings = read_settings,
+    .runs = list_runs,
+    .cost = run_cost,
+    .run = run,
+    .summarize = summarize,
+};
 
-    switch (e.cmd) {
-    case NTK_EXP_RUNS:
-        /* widest first, so that under make -j the long runs start early */
-        for (size_t w = s.nwidths; w-- > 0;)
-            for (size_t i = 0; i < s.nnl; i++)
-                for (long q = 1; q <= s.seeds; q++) printf("%s-w%ld-s%ld\n", s.nl[i]->name, s.widths[w], q);
-        /* fall through - and print the estimate */
-    case NTK_EXP_ESTIMATE:
-        ntk_exp_announce(&e, "all runs", flops);
-        break;
-    case NTK_EXP_RUN: {
-        /* NONLIN- and then a run id of the widths x seeds grid */
-        char name[32];
-        int tail = 0;
-        long width, seed;
-        const ntk_nonlin *sigma = NULL;
-        if (sscanf(e.run_id, "%31[^-]-%n", name, &tail) != 1 || tail == 0)
-            ntk_exp_die(&e, 2, "bad run id '%s': expected NONLIN-wWIDTH-sSEED (see 'runs')", e.run_id);
-        ntk_exp_parse_grid_run(&e, e.run_id + tail, "NONLIN-wWIDTH-sSEED", s.widths, s.nwidths, s.seeds, &width, &seed);
-        for (size_t i = 0; i < s.nnl; i++)
-            if (strcmp(s.nl[i]->name, name) == 0) sigma = s.nl[i];
-        if (!sigma) ntk_exp_die(&e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e.run_id);
-        ntk_exp_announce(&e, e.run_id, run_flops(&s, width));
-        run(&e, &s, sigma, width, seed);
-        break;
-    }
-    case NTK_EXP_SUMMARIZE:
-        summarize(&e, &s);
-        break;
-    }
-    return 0;
-}
+int main(int argc, char **argv) { return ntk_exp_main(&width_scaling, argc, argv); }

@@ -1,4 +1,4 @@
-/* experiment.c - the common front end of the experiment programs; see experiment.h. */
+/* experiment.c - the run protocol of the experiment programs; see experiment.h. */
 #include "experiment.h"
 
 #include <ctype.h>
@@ -18,7 +18,9 @@
 struct ntk_exp_files {
     size_t n, cap;
     ntk_out **o;
+    char *checkpoint; /* removed once the run's files are committed */
 };
+
 
 /* Remove every file this command opened and not yet committed. */
 static void abort_open(const ntk_exp *e)
@@ -28,18 +30,23 @@ static void abort_open(const ntk_exp *e)
     e->files->n = 0;
 }
 
+
 static struct ntk_exp_files *files_alloc(const ntk_exp *e)
 {
     return ntk_exp_need(e, calloc(1, sizeof(struct ntk_exp_files)));
 }
 
+
 static void files_free(struct ntk_exp_files *f)
 {
-    if (f) free(f->o);
+    if (f) free(f->o), free(f->checkpoint);
     free(f);
 }
 
+
 static void vdie(const ntk_exp *e, int code, const char *fmt, va_list ap) __attribute__((noreturn));
+
+
 static void vdie(const ntk_exp *e, int code, const char *fmt, va_list ap)
 {
     fflush(stdout);
@@ -50,12 +57,14 @@ static void vdie(const ntk_exp *e, int code, const char *fmt, va_list ap)
     exit(code);
 }
 
+
 void ntk_exp_die(const ntk_exp *e, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vdie(e, code, fmt, ap);
 }
+
 
 void ntk_exp_note(const ntk_exp *e, const char *fmt, ...)
 {
@@ -66,6 +75,86 @@ void ntk_exp_note(const ntk_exp *e, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
 }
+
+
+void ntk_exp_ok(const ntk_exp *e, int status)
+{
+    if (status) ntk_exp_die(e, 1, "%s", ntk_last_error());
+}
+
+
+void *ntk_exp_need(const ntk_exp *e, void *p)
+{
+    if (!p) ntk_exp_die(e, 1, "%s", *ntk_last_error() ? ntk_last_error() : "out of memory");
+    return p;
+}
+
+
+long ntk_exp_long(const ntk_exp *e, const char *key, long min, long max)
+{
+    long v;
+    if (ntk_params_long(&e->params, key, min, max, &v)) ntk_exp_die(e, 2, "%s", ntk_last_error());
+    return v;
+}
+
+
+double ntk_exp_double(const ntk_exp *e, const char *key, double min, double max)
+{
+    double v;
+    if (ntk_params_double(&e->params, key, min, max, &v)) ntk_exp_die(e, 2, "%s", ntk_last_error());
+    return v;
+}
+
+
+size_t ntk_exp_longs(const ntk_exp *e, const char *key, long min, long max, size_t maxn, long *out)
+{
+    size_t n;
+    if (ntk_params_longs(&e->params, key, min, max, maxn, out, &n)) ntk_exp_die(e, 2, "%s", ntk_last_error());
+    return n;
+}
+
+
+const char *ntk_exp_str(const ntk_exp *e, const char *key)
+{
+    const char *s = ntk_params_str(&e->params, key);
+    if (!s) ntk_exp_die(e, 2, "no parameter named %s", key);
+    return s;
+}
+
+
+const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key)
+{
+    const ntk_nonlin *f = ntk_nonlin_find(ntk_exp_str(e, key));
+    if (!f) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, key), ntk_nonlin_names());
+    return f;
+}
+
+
+size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max)
+{
+    const char *list = ntk_exp_str(e, key);
+    size_t n = 0;
+    if (strcmp(list, "all") == 0) {
+        if (ntk_nonlin_count() > max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
+        for (; n < ntk_nonlin_count(); n++) out[n] = ntk_nonlin_get(n);
+        return n;
+    }
+    for (const char *p = list; *p; p += *p == ',') { /* empty names (",,") are skipped */
+        size_t len = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        p += len;
+        if (!len) continue;
+        const ntk_nonlin *f = len < sizeof name ? ntk_nonlin_find(name) : NULL;
+        if (!f) ntk_exp_die(e, 2, "parameter %s: unknown nonlinearity '%.*s' (known: %s)", key, (int)len, p - len,
+                            ntk_nonlin_names());
+        if (n == max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
+        out[n++] = f;
+    }
+    if (n == 0) ntk_exp_die(e, 2, "parameter %s: no nonlinearity given", key);
+    return n;
+}
+
 
 static void usage(const ntk_exp *e, const char *summary, const char *default_out)
 {
@@ -83,6 +172,7 @@ static void usage(const ntk_exp *e, const char *summary, const char *default_out
            default_out);
     ntk_params_usage(stdout, &e->params);
 }
+
 
 /* The command line: command, run id, out=, then the parameter table. */
 static void parse_command_line(ntk_exp *e, const char *summary, const ntk_param_def *defs, size_t ndefs,
@@ -132,19 +222,11 @@ static void parse_command_line(ntk_exp *e, const char *summary, const ntk_param_
     if (st) ntk_exp_die(e, 2, "%s", ntk_last_error());
 }
 
-void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
-                  size_t ndefs, const char *default_out, int argc, char **argv)
-{
-    memset(e, 0, sizeof *e);
-    e->name = name;
-    ntk_install_gsl_handler();
-    e->files = files_alloc(e);
-    parse_command_line(e, summary, defs, ndefs, default_out, argc, argv);
-}
 
 /* ---- the protocol ---------------------------------------------------------------- */
 
 static int id_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.'; }
+
 
 void ntk_exp_add_run(ntk_exp *e, const void *spec, const char *id_fmt, ...)
 {
@@ -170,6 +252,42 @@ void ntk_exp_add_run(ntk_exp *e, const void *spec, const char *id_fmt, ...)
     e->nruns++;
 }
 
+
+/* OUT/relpath into buf (size bytes). */
+static const char *out_path(const ntk_exp *e, char *buf, size_t size, const char *relpath)
+{
+    snprintf(buf, size, "%s/%s", e->out, relpath);
+    return buf;
+}
+
+
+ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath)
+{
+    char path[2048];
+    out_path(e, path, sizeof path, relpath);
+    ntk_out *o = ntk_out_open(path, e->name);
+    if (!o) ntk_exp_die(e, 1, "%s", ntk_last_error());
+    static const char *cmds[] = {"runs", "run", "summarize", "estimate"};
+    int st = ntk_out_param(o, "command", "%s%s%s", cmds[e->cmd], e->run_id ? " " : "", e->run_id ? e->run_id : "");
+    if (!st) st = ntk_params_write(&e->params, o);
+    if (st) {
+        ntk_out_abort(o);
+        ntk_exp_die(e, 1, "%s", ntk_last_error());
+    }
+    struct ntk_exp_files *f = e->files;
+    if (f->n == f->cap) {
+        ntk_out **grown = realloc(f->o, (f->cap ? 2 * f->cap : 8) * sizeof *grown);
+        if (!grown) {
+            ntk_out_abort(o);
+            ntk_exp_die(e, 1, "out of memory");
+        }
+        f->o = grown, f->cap = f->cap ? 2 * f->cap : 8;
+    }
+    f->o[f->n++] = o;
+    return o;
+}
+
+
 /* "OUT/runs/ID" SUFFIX ".dat" into a malloc'd string. */
 static char *run_path(const ntk_exp *e, const char *id, const char *suffix)
 {
@@ -179,6 +297,7 @@ static char *run_path(const ntk_exp *e, const char *id, const char *suffix)
     return p;
 }
 
+
 ntk_out *ntk_exp_run_file(const ntk_exp *e, const char *suffix)
 {
     if (!e->run) ntk_exp_die(e, 1, "ntk_exp_run_file: no run is being computed");
@@ -187,12 +306,50 @@ ntk_out *ntk_exp_run_file(const ntk_exp *e, const char *suffix)
     return ntk_exp_open(e, rel);
 }
 
+
+/* Whether rec, a header value as ntk_table_read keeps it (trimmed), records cur as
+ * ntk_params_write wrote it: cur, perhaps followed by "  " NTK_PARAMS_SET_MARK. */
+static int records(const char *rec, const char *cur)
+{
+    while (*cur == ' ' || *cur == '\t') cur++;
+    size_t n = strlen(cur);
+    while (n && (cur[n - 1] == ' ' || cur[n - 1] == '\t')) n--;
+    if (strncmp(rec, cur, n) != 0) return 0;
+    for (rec += n; *rec == ' ' || *rec == '\t'; rec++) {}
+    return !*rec || strcmp(rec, NTK_PARAMS_SET_MARK) == 0;
+}
+
+
+/* Read the run file at path into t and check that its header records this profile and
+ * every parameter as they are now (a value set on the command line is the same
+ * value), except the keys of free_keys: a summary never mixes runs of different
+ * settings. Status 1 with a message naming the file, the key, both values and what
+ * to do. */
+static void read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys)
+{
+    ntk_exp_ok(e, ntk_table_read(path, t));
+    const char *todo = "rerun it with these settings (or delete it: make reruns missing runs)";
+    for (size_t k = 0; k <= e->params.n; k++) { /* the profile, then every parameter */
+        const char *key = k ? e->params.defs[k - 1].key : "profile";
+        const char *cur = k ? e->params.value[k - 1] : e->params.profile, *rec = ntk_table_param(t, key);
+        int exempt = 0;
+        for (const char *const *f = free_keys; f && *f; f++) exempt |= strcmp(*f, key) == 0;
+        if (exempt || (rec && records(rec, cur))) continue;
+        if (!rec)
+            ntk_exp_die(e, 1, "%s has no '# %s = ...' header line, these settings have %s=%s: %s", path, key, key,
+                        cur, todo);
+        ntk_exp_die(e, 1, "%s was made with %s=%s, these settings have %s=%s: %s", path, key, rec, key, cur, todo);
+    }
+}
+
+
 void ntk_exp_read_side_file(const ntk_exp *e, size_t i, const char *suffix, ntk_table *t)
 {
     char *path = run_path(e, e->runs[i].id, suffix);
-    ntk_exp_read_run(e, path, t, e->x->free_keys);
+    read_run(e, path, t, e->x->free_keys);
     free(path);
 }
+
 
 void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *columns)
 {
@@ -210,6 +367,7 @@ void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *colu
     }
 }
 
+
 double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key)
 {
     double v;
@@ -218,12 +376,32 @@ double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key)
     return v;
 }
 
+
 const char *ntk_exp_run_str(const ntk_exp *e, size_t i, const char *key)
 {
     const char *v = ntk_table_param(&e->runs[i].table, key);
     if (!v) ntk_exp_die(e, 1, "%s: no '# %s = ...' header line: rerun it", e->runs[i].path, key);
     return v;
 }
+
+
+void ntk_exp_checkpoint(const ntk_exp *e, const char *const *except, char *path, size_t path_size, char *tag,
+                        size_t tag_size)
+{
+    if (!e->run) ntk_exp_die(e, 1, "ntk_exp_checkpoint: no run is being computed");
+    int n = snprintf(path, path_size, "%s/checkpoints/%s.ckpt", e->out, e->run->id);
+    if (n < 0 || (size_t)n >= path_size) ntk_exp_die(e, 1, "%s: checkpoint path too long", e->out);
+    size_t len = (size_t)snprintf(tag, tag_size, "%s %s", e->name, e->run->id);
+    for (size_t k = 0; k < e->params.n && len < tag_size; k++) {
+        int skip = 0;
+        for (const char *const *x = except; x && *x; x++) skip |= strcmp(*x, e->params.defs[k].key) == 0;
+        if (!skip) len += (size_t)snprintf(tag + len, tag_size - len, " %s=%s", e->params.defs[k].key, e->params.value[k]);
+    }
+    if (len >= tag_size) ntk_exp_die(e, 1, "%s: checkpoint tag too long", e->run->id);
+    free(e->files->checkpoint);
+    e->files->checkpoint = ntk_exp_need(e, strdup(path));
+}
+
 
 void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double loss, double loss0, double lr)
 {
@@ -233,14 +411,19 @@ void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double 
                 e->run ? e->run->id : e->run_id ? e->run_id : "", what, step, loss, NTK_EXP_DIVERGED, loss0, lr);
 }
 
+
+
 size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width)
 {
     if (depth < 1 || width < 1 || n0 < 1)
         ntk_exp_die(e, 1, "a net needs inputs, depth and width >= 1 (got %zu, %ld, %ld)", n0, depth, width);
     size_t *n = ntk_exp_need(e, malloc(((size_t)depth + 1) * sizeof *n));
-    ntk_exp_layer_widths(n, n0, depth, width);
+    n[0] = n0;
+    for (long l = 1; l < depth; l++) n[l] = (size_t)width;
+    n[depth] = 1;
     return n;
 }
+
 
 ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma)
 {
@@ -249,6 +432,33 @@ ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double
     free(n);
     return net;
 }
+
+
+double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
+                     long steps, double lr, const char *label, double *loss0)
+{
+    ntk_progress p;
+    char def[NTK_EXP_ID_MAX + 128];
+    if (!label) {
+        snprintf(def, sizeof def, "%s %s training", e->name, e->run ? e->run->id : "");
+        label = def;
+    }
+    *loss0 = NAN;
+    ntk_progress_start(&p, label, (double)steps);
+    for (long k = 0; k < steps; k++) {
+        double loss;
+        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, lr, &loss));
+        if (k == 0) *loss0 = loss;
+        ntk_exp_check_loss(e, "training", (size_t)k, loss, *loss0, lr);
+        ntk_progress_update(&p, (double)(k + 1));
+    }
+    ntk_progress_end(&p);
+    double loss; /* after the last step */
+    ntk_exp_ok(e, ntk_net_loss(net, b, X, Y, N, &loss));
+    if (steps > 0) ntk_exp_check_loss(e, "training", (size_t)steps, loss, *loss0, lr);
+    return loss;
+}
+
 
 /* The directory dir exists (created if missing) and takes a new file; else status 1. */
 static void preflight(const ntk_exp *e, const char *dir)
@@ -263,6 +473,7 @@ static void preflight(const ntk_exp *e, const char *dir)
     unlink(probe);
     free(probe);
 }
+
 
 /* Commit every file opened, in order; the first failure removes the rest and exits. */
 static void commit(const ntk_exp *e)
@@ -291,6 +502,7 @@ static void announce(const ntk_exp *e, const void *s, const ntk_exp_run *one, in
             e->name, one ? one->id : "all runs", e->params.profile, ntk_progress_format_duration(secs, d, sizeof d),
             NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9);
 }
+
 
 int ntk_exp_main(const ntk_experiment *x, int argc, char **argv)
 {
@@ -324,16 +536,17 @@ int ntk_exp_main(const ntk_experiment *x, int argc, char **argv)
             if (strcmp(e->runs[i].id, e->run_id) == 0) e->run = &e->runs[i];
         if (!e->run) ntk_exp_die(e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e->run_id);
         char runs_dir[2 * sizeof e->out];
-        preflight(e, ntk_exp_path(e, runs_dir, sizeof runs_dir, "runs"));
+        preflight(e, out_path(e, runs_dir, sizeof runs_dir, "runs"));
         announce(e, s, e->run, 0);
         x->run(e, s, e->run->spec);
         commit(e);
+        if (e->files->checkpoint) remove(e->files->checkpoint); /* the run is complete */
         break;
     }
     case NTK_EXP_SUMMARIZE:
         for (size_t i = 0; i < e->nruns; i++) {
             e->runs[i].path = run_path(e, e->runs[i].id, NULL);
-            ntk_exp_read_run(e, e->runs[i].path, &e->runs[i].table, x->free_keys);
+            read_run(e, e->runs[i].path, &e->runs[i].table, x->free_keys);
         }
         preflight(e, e->out);
         x->summarize(e, s);
@@ -347,225 +560,4 @@ int ntk_exp_main(const ntk_experiment *x, int argc, char **argv)
     free(e->runs), free(s);
     files_free(e->files);
     return 0;
-}
-
-void ntk_exp_ok(const ntk_exp *e, int status)
-{
-    if (status) ntk_exp_die(e, 1, "%s", ntk_last_error());
-}
-
-void *ntk_exp_need(const ntk_exp *e, void *p)
-{
-    if (!p) ntk_exp_die(e, 1, "%s", *ntk_last_error() ? ntk_last_error() : "out of memory");
-    return p;
-}
-
-long ntk_exp_long(const ntk_exp *e, const char *key, long min, long max)
-{
-    long v;
-    if (ntk_params_long(&e->params, key, min, max, &v)) ntk_exp_die(e, 2, "%s", ntk_last_error());
-    return v;
-}
-
-double ntk_exp_double(const ntk_exp *e, const char *key, double min, double max)
-{
-    double v;
-    if (ntk_params_double(&e->params, key, min, max, &v)) ntk_exp_die(e, 2, "%s", ntk_last_error());
-    return v;
-}
-
-size_t ntk_exp_longs(const ntk_exp *e, const char *key, long min, long max, size_t maxn, long *out)
-{
-    size_t n;
-    if (ntk_params_longs(&e->params, key, min, max, maxn, out, &n)) ntk_exp_die(e, 2, "%s", ntk_last_error());
-    return n;
-}
-
-const char *ntk_exp_str(const ntk_exp *e, const char *key)
-{
-    const char *s = ntk_params_str(&e->params, key);
-    if (!s) ntk_exp_die(e, 2, "no parameter named %s", key);
-    return s;
-}
-
-const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key)
-{
-    const ntk_nonlin *f = ntk_nonlin_find(ntk_exp_str(e, key));
-    if (!f) ntk_exp_die(e, 2, "unknown nonlinearity '%s' (known: %s)", ntk_exp_str(e, key), ntk_nonlin_names());
-    return f;
-}
-
-size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max)
-{
-    const char *list = ntk_exp_str(e, key);
-    size_t n = 0;
-    if (strcmp(list, "all") == 0) {
-        if (ntk_nonlin_count() > max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
-        for (; n < ntk_nonlin_count(); n++) out[n] = ntk_nonlin_get(n);
-        return n;
-    }
-    for (const char *p = list; *p; p += *p == ',') { /* empty names (",,") are skipped */
-        size_t len = strcspn(p, ",");
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)len, p);
-        p += len;
-        if (!len) continue;
-        const ntk_nonlin *f = len < sizeof name ? ntk_nonlin_find(name) : NULL;
-        if (!f) ntk_exp_die(e, 2, "parameter %s: unknown nonlinearity '%.*s' (known: %s)", key, (int)len, p - len,
-                            ntk_nonlin_names());
-        if (n == max) ntk_exp_die(e, 2, "parameter %s: at most %zu nonlinearities", key, max);
-        out[n++] = f;
-    }
-    if (n == 0) ntk_exp_die(e, 2, "parameter %s: no nonlinearity given", key);
-    return n;
-}
-
-void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds)
-{
-    for (size_t w = 0; w < n; w++)
-        for (long q = 1; q <= seeds; q++) printf("w%ld-s%ld\n", widths[w], q);
-}
-
-void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
-                            long seeds, long *width, long *seed)
-{
-    char extra;
-    if (sscanf(id, "w%ld-s%ld%c", width, seed, &extra) != 2)
-        ntk_exp_die(e, 2, "bad run id '%s': expected %s (see 'runs')", e->run_id, form);
-    int known = 0;
-    for (size_t w = 0; w < n; w++) known |= widths[w] == *width;
-    if (!known || *seed < 1 || *seed > seeds)
-        ntk_exp_die(e, 2, "run '%s' is not one of this profile's runs (see 'runs')", e->run_id);
-}
-
-void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width)
-{
-    n[0] = n0;
-    for (long l = 1; l < depth; l++) n[l] = (size_t)width;
-    n[depth] = 1;
-}
-
-double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
-                     long steps, double lr, const char *label, double *loss0)
-{
-    ntk_progress p;
-    char def[NTK_EXP_ID_MAX + 128];
-    if (!label) {
-        snprintf(def, sizeof def, "%s %s training", e->name, e->run ? e->run->id : "");
-        label = def;
-    }
-    *loss0 = NAN;
-    ntk_progress_start(&p, label, (double)steps);
-    for (long k = 0; k < steps; k++) {
-        double loss;
-        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, lr, &loss));
-        if (k == 0) *loss0 = loss;
-        ntk_exp_check_loss(e, "training", (size_t)k, loss, *loss0, lr);
-        ntk_progress_update(&p, (double)(k + 1));
-    }
-    ntk_progress_end(&p);
-    double loss; /* after the last step */
-    ntk_exp_ok(e, ntk_net_loss(net, b, X, Y, N, &loss));
-    if (steps > 0) ntk_exp_check_loss(e, "training", (size_t)steps, loss, *loss0, lr);
-    return loss;
-}
-
-const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *relpath)
-{
-    snprintf(buf, size, "%s/%s", e->out, relpath);
-    return buf;
-}
-
-ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath)
-{
-    char path[2048];
-    ntk_exp_path(e, path, sizeof path, relpath);
-    ntk_out *o = ntk_out_open(path, e->name);
-    if (!o) ntk_exp_die(e, 1, "%s", ntk_last_error());
-    static const char *cmds[] = {"runs", "run", "summarize", "estimate"};
-    int st = ntk_out_param(o, "command", "%s%s%s", cmds[e->cmd], e->run_id ? " " : "", e->run_id ? e->run_id : "");
-    if (!st) st = ntk_params_write(&e->params, o);
-    if (st) {
-        ntk_out_abort(o);
-        ntk_exp_die(e, 1, "%s", ntk_last_error());
-    }
-    struct ntk_exp_files *f = e->files;
-    if (f->n == f->cap) {
-        ntk_out **grown = realloc(f->o, (f->cap ? 2 * f->cap : 8) * sizeof *grown);
-        if (!grown) {
-            ntk_out_abort(o);
-            ntk_exp_die(e, 1, "out of memory");
-        }
-        f->o = grown, f->cap = f->cap ? 2 * f->cap : 8;
-    }
-    f->o[f->n++] = o;
-    return o;
-}
-
-/* Whether rec, a header value as ntk_table_read keeps it (trimmed), records cur as
- * ntk_params_write wrote it: cur, perhaps followed by "  " NTK_PARAMS_SET_MARK. */
-static int records(const char *rec, const char *cur)
-{
-    while (*cur == ' ' || *cur == '\t') cur++;
-    size_t n = strlen(cur);
-    while (n && (cur[n - 1] == ' ' || cur[n - 1] == '\t')) n--;
-    if (strncmp(rec, cur, n) != 0) return 0;
-    for (rec += n; *rec == ' ' || *rec == '\t'; rec++) {}
-    return !*rec || strcmp(rec, NTK_PARAMS_SET_MARK) == 0;
-}
-
-void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys)
-{
-    ntk_exp_ok(e, ntk_table_read(path, t));
-    const char *todo = "rerun it with these settings (or delete it: make reruns missing runs)";
-    for (size_t k = 0; k <= e->params.n; k++) { /* the profile, then every parameter */
-        const char *key = k ? e->params.defs[k - 1].key : "profile";
-        const char *cur = k ? e->params.value[k - 1] : e->params.profile, *rec = ntk_table_param(t, key);
-        int exempt = 0;
-        for (const char *const *f = free_keys; f && *f; f++) exempt |= strcmp(*f, key) == 0;
-        if (exempt || (rec && records(rec, cur))) continue;
-        if (!rec)
-            ntk_exp_die(e, 1, "%s has no '# %s = ...' header line, these settings have %s=%s: %s", path, key, key,
-                        cur, todo);
-        ntk_exp_die(e, 1, "%s was made with %s=%s, these settings have %s=%s: %s", path, key, rec, key, cur, todo);
-    }
-}
-
-void ntk_exp_close(const ntk_exp *e, ntk_out *o)
-{
-    struct ntk_exp_files *f = e->files;
-    for (size_t k = 0; k < f->n; k++)
-        if (f->o[k] == o) {
-            memmove(f->o + k, f->o + k + 1, (f->n - k - 1) * sizeof *f->o);
-            f->n--;
-            break;
-        }
-    if (ntk_out_close(o)) ntk_exp_die(e, 1, "%s", ntk_last_error());
-}
-
-double ntk_exp_gemm_rate(size_t n)
-{
-    double *A = malloc(3 * n * n * sizeof *A);
-    if (!A) return 0.0;
-    double *B = A + n * n, *C = B + n * n;
-    for (size_t i = 0; i < 2 * n * n; i++) A[i] = (double)(i % 7) * 0.1 - 0.3;
-    double best = 0.0;
-    for (int rep = 0; rep < 4; rep++) { /* the first is a warm-up, the best of the rest */
-        double t0 = ntk_progress_now();
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, A, (int)n,
-                    B, (int)n, 0.0, C, (int)n);
-        double dt = ntk_progress_now() - t0, rate = 2.0 * (double)n * (double)n * (double)n / dt;
-        if (rep > 0 && rate > best) best = rate;
-    }
-    free(A);
-    return best;
-}
-
-double ntk_exp_announce(const ntk_exp *e, const char *what, double flops)
-{
-    double rate = ntk_exp_gemm_rate(1024), secs = flops / rate;
-    char buf[32];
-    fprintf(stderr, "%s: %s (%s profile): %.3g GFLOP, about %s at this machine's GEMM rate (%.0f GFLOP/s)\n",
-            e->name, what, e->params.profile, flops / 1e9, ntk_progress_format_duration(secs, buf, sizeof buf), rate / 1e9);
-    return secs;
 }

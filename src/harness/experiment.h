@@ -115,7 +115,7 @@ typedef struct {
 
 struct ntk_exp {
     const char *name;         /* the program, e.g. "fig1-ntk-convergence" (for messages) */
-    const ntk_experiment *x;  /* NULL for a program on the old front end */
+    const ntk_experiment *x;
     ntk_exp_command cmd;
     const char *run_id;       /* for NTK_EXP_RUN */
     char out[1024];           /* data directory */
@@ -164,6 +164,15 @@ void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *colu
  * not a number) ends the program with status 1 and a message naming the file and key. */
 double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key);
 const char *ntk_exp_run_str(const ntk_exp *e, size_t i, const char *key);
+
+/* The checkpoint of the run being computed: its path OUT/checkpoints/ID.ckpt into
+ * path, and into tag a line naming the program, the run and every parameter but
+ * those of `except` (NULL-terminated keys that change nothing a checkpoint holds):
+ * a checkpoint made under another tag is not resumed (checkpoint.h). Once the run's
+ * files are committed the harness removes the checkpoint. Status 1 when either does
+ * not fit its buffer. */
+void ntk_exp_checkpoint(const ntk_exp *e, const char *const *except, char *path, size_t path_size, char *tag,
+                        size_t tag_size);
 
 /* Divergence: a training loss may grow at most this factor over the loss before the
  * first step. Gradient descent at a stable rate decreases the loss near a minimum and
@@ -218,45 +227,8 @@ size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out
 double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
                      long steps, double lr, const char *label, double *loss0);
 
-/* OUT/relpath into buf (size bytes). */
-const char *ntk_exp_path(const ntk_exp *e, char *buf, size_t size, const char *relpath);
-
 /* Open OUT/relpath as a data file whose header records the program, the command,
  * the profile and every parameter; committed when the command ends (see above). */
 ntk_out *ntk_exp_open(const ntk_exp *e, const char *relpath);
-
-/* This machine's double-precision GEMM rate in flop/s, measured in ~0.2 s on square
- * matrices of side n (1024 is a good value). */
-double ntk_exp_gemm_rate(size_t n);
-
-/* ------------------------------------------------------------------------------
- * The old front end, kept while the programs move to ntk_exp_main: each program
- * parsed its own run ids and switched on the command. */
-
-/* Parse the command line (see above). Prints --help and exits 0; on a bad argument
- * prints "NAME: message" and exits 2. */
-void ntk_exp_init(ntk_exp *e, const char *name, const char *summary, const ntk_param_def *defs,
-                  size_t ndefs, const char *default_out, int argc, char **argv);
-
-/* The run ids wWIDTH-sSEED of every width (n of them) and seed 1..seeds, one a line
- * on stdout, width by width. */
-void ntk_exp_print_grid_runs(const long *widths, size_t n, long seeds);
-
-/* Parse id (e->run_id or its tail) as wWIDTH-sSEED into width and seed, and check that
- * it is one of the runs ntk_exp_print_grid_runs lists; else status 2. */
-void ntk_exp_parse_grid_run(const ntk_exp *e, const char *id, const char *form, const long *widths, size_t n,
-                            long seeds, long *width, long *seed);
-
-/* Layer widths n[0..depth] of a net of n0 inputs, every hidden layer width wide, one output. */
-void ntk_exp_layer_widths(size_t *n, size_t n0, long depth, long width);
-
-/* Read the run file at path into t and check its header against the settings. */
-void ntk_exp_read_run(const ntk_exp *e, const char *path, ntk_table *t, const char *const *free_keys);
-
-/* Close a data file now (status 1 on failure). */
-void ntk_exp_close(const ntk_exp *e, ntk_out *o);
-
-/* Print the expected cost of `what` on stderr; returns the seconds. */
-double ntk_exp_announce(const ntk_exp *e, const char *what, double flops);
 
 #endif

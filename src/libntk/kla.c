@@ -212,3 +212,11 @@ int ntk_kla_kgd_solve(ntk_kla_kgd *k, const double *f0, const double *fstar, dou
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)N, 1.0, k->evecs, (int)N, k->tmp, 1, 1.0, ft, 1);
     return 0;
 }
+
+void ntk_kla_split(size_t N, const double *f, const double *y, const double *u, double *g, double *h)
+{
+    double c = 0.0, h2 = 0.0;
+    for (size_t i = 0; i < N; i++) c += (f[i] - y[i]) * u[i] / (double)N;
+    for (size_t i = 0; i < N; i++) h2 += pow(f[i] - y[i] - c * u[i], 2) / (double)N;
+    *g = fabs(c), *h = sqrt(h2);
+}

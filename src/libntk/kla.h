@@ -57,4 +57,9 @@ ntk_kla_kgd *ntk_kla_kgd_alloc(size_t N, const double *K);
 void ntk_kla_kgd_free(ntk_kla_kgd *k); /* NULL is fine */
 int ntk_kla_kgd_solve(ntk_kla_kgd *k, const double *f0, const double *fstar, double t, double *ft);
 
+/* The error r = f - y on N points split along a direction u of RMS 1 (sum u_i^2 = N)
+ * and orthogonal to it: r = c u + w with c = <r, u> / N; *g = |c| and *h = the RMS of
+ * w, sqrt(sum w_i^2 / N). (Paper section 5: g_t and h_t of Figure 3, u = f2.) */
+void ntk_kla_split(size_t N, const double *f, const double *y, const double *u, double *g, double *h);
+
 #endif

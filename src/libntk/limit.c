@@ -67,6 +67,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "blas.h"
 #include "error.h"
@@ -520,4 +521,25 @@ int ntk_limit_cross(const ntk_nonlin *s, size_t L, double beta,
         if (status) return status;
     }
     return GSL_SUCCESS;
+}
+
+/* C(a, k) in double: exact while it stays below 2^53 (each partial product is itself a
+ * binomial coefficient, an integer). */
+static double choose(double a, double k)
+{
+    if (k < 0.0 || k > a) return 0.0;
+    if (a - k < k) k = a - k;
+    double r = 1.0;
+    for (double j = 1.0; j <= k; j++) r = r * (a - k + j) / j;
+    return r;
+}
+
+double ntk_limit_rank_bound(const ntk_nonlin *s, size_t L, size_t n0)
+{
+    double d;
+    if (L == 1 || strcmp(s->name, "identity") == 0) d = 1.0;
+    else if (strcmp(s->name, "square") == 0 && L <= 40) d = ldexp(1.0, (int)L - 1);
+    else return 0.0;
+    double n = (double)n0, r = choose(n + d - 1.0, d) + choose(n + d - 2.0, d - 1.0);
+    return r < 0x1p53 ? r : 0.0;
 }

@@ -54,4 +54,12 @@ int ntk_limit_cross(const ntk_nonlin *s, size_t L, double beta,
                     const double *X1, size_t N1, const double *X2, size_t N2, size_t n0,
                     ntk_limit_ws *ws, double *Sigma, double *Theta);
 
+/* When Theta(L) is a polynomial in x.x' (L = 1, any sigma: degree 1; the identity:
+ * degree 1; the square: degree 2^(L-1)), an upper bound on the rank of its Gram matrix
+ * on any points of the unit sphere of R^n0: the dimension of the polynomials of degree
+ * <= d on that sphere, C(n0 + d - 1, d) + C(n0 + d - 2, d - 1) (2d + 1 on the circle,
+ * (d + 1)^2 on the 2-sphere). 0 when Theta(L) is not a polynomial (Proposition 2: then
+ * it is positive definite for L >= 2) or the bound overflows. */
+double ntk_limit_rank_bound(const ntk_nonlin *s, size_t L, size_t n0);
+
 #endif

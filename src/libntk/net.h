@@ -90,7 +90,11 @@ int ntk_net_gradient(const ntk_net *net, ntk_batch *b, const double *X, const do
                      size_t N, double *grad, double *loss);
 
 /* One step of full-batch gradient descent theta <- theta - lr grad C, in place.
- * *loss (may be NULL) receives C before the step. Allocates nothing. */
+ * *loss (may be NULL) receives C before the step. Allocates nothing.
+ * Afterwards b->z[L] (N x n[L]) holds the outputs f(X) of the parameters before the
+ * step, the very numbers ntk_net_eval gives for them (the same forward pass): a
+ * training loop reads f_theta(t) there instead of evaluating again (tests/test_net.c
+ * checks this bit for bit). */
 int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y,
                     size_t N, double lr, double *loss);
 
