@@ -16,7 +16,7 @@
 double ntk_exp_cost_seconds(const ntk_experiment *x, ntk_exp_cost c)
 {
     double eff = x && x->gemm_efficiency > 0.0 ? x->gemm_efficiency : 1.0;
-    return c.flops / (NTK_EXP_REF_GEMM_RATE * eff) + c.seconds;
+    return c.flops / (NTK_EXP_REF_GEMM_RATE * eff) + c.seconds + NTK_EXP_RUN_OVERHEAD;
 }
 
 /* "1.23 GB" style, decimal units, into buf. */

@@ -70,6 +70,9 @@ typedef struct {
 #define NTK_EXP_REF_GEMM_RATE 96e9
 #define NTK_EXP_REF_THREADS 2
 #define NTK_EXP_BASE_MEMORY 64e6
+/* Seconds every run takes besides its work: starting the program, reading and writing
+ * its files (positive definiteness: 288 runs of milliseconds of work in 27 s). */
+#define NTK_EXP_RUN_OVERHEAD 0.05
 
 /* A run longer than this id is refused (ids are file names: letters, digits, - _ .). */
 #define NTK_EXP_ID_MAX 64

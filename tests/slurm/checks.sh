@@ -60,7 +60,9 @@ same_data() {
         fi
     done < <(find "$ref/data/$n" -name '*.dat' -not -path '*/slurm/*' | sort)
     [ $count -gt 0 ] || { echo "  $n: no data files in $ref/data/$n"; bad=1; }
-    [ -f "$out/figures/$n.png" ] && [ -f "$out/figures/$n.pdf" ] || { echo "  $n: no figure"; bad=1; }
+    for f in "$ref/figures/$n"*.png "$ref/figures/$n"*.pdf; do
+        [ -f "$out/figures/${f##*/}" ] || { echo "  $n: no figure ${f##*/}"; bad=1; }
+    done
     return $bad
 }
 
