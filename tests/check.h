@@ -52,5 +52,6 @@ void ntk_test_experiments(void);
 void ntk_test_rf(void);
 void ntk_test_checkpoint(void);
 void ntk_test_stats(void);
+void ntk_test_atomic(void);
 
 #endif

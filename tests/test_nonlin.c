@@ -55,14 +55,13 @@ static void test_values(void)
     CHECK_CLOSE(ntk_nonlin_find("softplus")->f(800.0), 800.0, 1e-16, 0);
     CHECK_CLOSE(ntk_nonlin_find("gelu")->f(1.0), 0.8413447460685429, 1e-15, 0); /* Phi(1) */
     CHECK_CLOSE(ntk_nonlin_find("erf")->df(0.0), 2.0 / sqrt(M_PI), 1e-16, 0);
-    /* the vectorised forms agree with the scalar ones */
+    /* the vectorised form agrees with the scalar one */
     for (size_t k = 0; k < ntk_nonlin_count(); k++) {
         const ntk_nonlin *s = ntk_nonlin_get(k);
-        double z[5] = {-1.5, -0.2, 0.0, 0.7, 3.1}, a[5], d[5], ra[5], rd[5];
+        double z[5] = {-1.5, -0.2, 0.0, 0.7, 3.1}, a[5], ra[5];
         ntk_nonlin_apply(s, 5, z, a);
-        ntk_nonlin_apply_deriv(s, 5, z, d);
-        for (int i = 0; i < 5; i++) { ra[i] = s->f(z[i]); rd[i] = s->df(z[i]); }
-        CU_ASSERT(memcmp(a, ra, sizeof a) == 0 && memcmp(d, rd, sizeof d) == 0);
+        for (int i = 0; i < 5; i++) ra[i] = s->f(z[i]);
+        CU_ASSERT(memcmp(a, ra, sizeof a) == 0);
     }
 }
 

@@ -3,7 +3,6 @@
  * and the progress lines on stderr. Files live in a fresh mkdtemp directory, removed
  * when the suite ends. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <fcntl.h>
 #include <float.h>
 #include <math.h>
@@ -13,9 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
+
+#include "blas.h"
 #include "error.h"
 #include "output.h"
 #include "progress.h"
+#include "table.h"
 #include "check.h"
 #include "tmpdir.h"
 
@@ -23,38 +27,6 @@ static char dir[64];
 static int suite_init(void) { return ntk_tmpdir_make(dir, sizeof dir, "output"); }
 static int suite_clean(void) { return ntk_tmpdir_remove(dir); }
 static const char *in_dir(const char *name) { return ntk_tmpdir_path(dir, name); }
-
-/* The whole file as a string (static buffer; "" when missing). */
-static const char *contents(const char *path)
-{
-    static char buf[8192];
-    buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f) return buf;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_FATAL(f != NULL);
-    fputs(text, f);
-    CU_ASSERT(fclose(f) == 0);
-}
-
-/* Files in directory d whose name contains ".tmp." */
-static int temp_files(const char *d)
-{
-    DIR *h = opendir(d);
-    if (!h) return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(h));) n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(h);
-    return n;
-}
 
 /* Parse a row of n numbers from line; each must be the exact double written. */
 static int row_matches(const char *line, size_t n, const double *v)
@@ -98,31 +70,49 @@ static void test_file_format(void)
     CHECK_OK(ntk_out_next_set(o));
     CHECK_OK(ntk_out_row(o, 3, rows[2]));
     CHECK_OK(ntk_out_row(o, 3, rows[3]));
-    CU_ASSERT(temp_files(in_dir("a/b")) == 1); /* the temporary file, beside the target */
+    CU_ASSERT(ntk_tmpdir_temp_files(in_dir("a/b")) == 1); /* the temporary file, beside the target */
     CHECK_OK(ntk_out_close(o));
-    CU_ASSERT(temp_files(in_dir("a/b")) == 0);
+    CU_ASSERT(ntk_tmpdir_temp_files(in_dir("a/b")) == 0);
 
     FILE *f = fopen(path, "r");
     CU_ASSERT_FATAL(f != NULL);
-    char line[16][256], expect[256];
+    char line[24][256], expect[600];
     size_t n = 0;
-    while (n < 16 && fgets(line[n], sizeof line[n], f)) n++;
+    while (n < 24 && fgets(line[n], sizeof line[n], f)) n++;
     fclose(f);
-    CU_ASSERT_FATAL(n == 13);
+    CU_ASSERT_FATAL(n == 19);
     CU_ASSERT_STRING_EQUAL(line[0], "# produced by test_output\n");
     snprintf(expect, sizeof expect, "# revision: %s\n", ntk_revision());
     CU_ASSERT_STRING_EQUAL(line[1], expect);
     CU_ASSERT(strncmp(line[2], "# date: ", 8) == 0 && is_iso_date(line[2] + 8));
-    CU_ASSERT_STRING_EQUAL(line[3], "# seed = 20180607\n");
-    CU_ASSERT_STRING_EQUAL(line[4], "# beta = 0.10000000000000001\n");
-    CU_ASSERT_STRING_EQUAL(line[5], "# two sets: circle, then sphere\n");
-    CU_ASSERT_STRING_EQUAL(line[6], "# columns: gamma theta sigma\n");
-    CU_ASSERT(row_matches(line[7], 3, rows[0]));
-    CU_ASSERT(row_matches(line[8], 3, rows[1]));
-    CU_ASSERT_STRING_EQUAL(line[9], "\n"); /* two blank lines: gnuplot's index */
-    CU_ASSERT_STRING_EQUAL(line[10], "\n");
-    CU_ASSERT(row_matches(line[11], 3, rows[2]));
-    CU_ASSERT(row_matches(line[12], 3, rows[3]));
+    /* Provenance: what can move a number between machines, each "# name: value". */
+    CU_ASSERT(strncmp(line[3], "# cpu: ", 7) == 0 && strstr(line[3], " online\n"));
+    snprintf(expect, sizeof expect, "# blas: %s (core %s)\n", openblas_get_config(),
+             openblas_get_corename());
+    CU_ASSERT_STRING_EQUAL(line[4], expect);
+    snprintf(expect, sizeof expect, "# blas threads: %d\n", openblas_get_num_threads());
+    CU_ASSERT_STRING_EQUAL(line[5], expect);
+    snprintf(expect, sizeof expect, "# libraries: GSL %s, glibc %s\n", gsl_version,
+             gnu_get_libc_version());
+    CU_ASSERT_STRING_EQUAL(line[6], expect);
+    /* compiled in by make (build/build-info.h), so never the fallback "unknown" */
+    CU_ASSERT(strncmp(line[7], "# compiler: ", 12) == 0 && strcmp(line[7] + 12, "unknown\n") != 0);
+    CU_ASSERT(strncmp(line[8], "# cflags: ", 10) == 0 && strstr(line[8], "-std=gnu11"));
+    CU_ASSERT_STRING_EQUAL(line[9], "# seed = 20180607\n");
+    CU_ASSERT_STRING_EQUAL(line[10], "# beta = 0.10000000000000001\n");
+    CU_ASSERT_STRING_EQUAL(line[11], "# two sets: circle, then sphere\n");
+    CU_ASSERT_STRING_EQUAL(line[12], "# columns: gamma theta sigma\n");
+    CU_ASSERT(row_matches(line[13], 3, rows[0]));
+    CU_ASSERT(row_matches(line[14], 3, rows[1]));
+    CU_ASSERT_STRING_EQUAL(line[15], "\n"); /* two blank lines: gnuplot's index */
+    CU_ASSERT_STRING_EQUAL(line[16], "\n");
+    CU_ASSERT(row_matches(line[17], 3, rows[2]));
+    CU_ASSERT(row_matches(line[18], 3, rows[3]));
+    /* The reader of parameters (what summaries compare) sees the parameters only. */
+    ntk_table t;
+    CHECK_OK(ntk_table_read(path, &t));
+    CU_ASSERT(t.nparams == 2 && ntk_table_param(&t, "seed") && ntk_table_param(&t, "beta"));
+    ntk_table_free(&t);
 
     /* A labelled row: a word, then the numbers. */
     path = in_dir("labelled.dat");
@@ -132,7 +122,7 @@ static void test_file_format(void)
     const double lam[2] = {0.0457, 0.00108};
     CHECK_OK(ntk_out_row_labelled(o, "relu", 2, lam));
     CHECK_OK(ntk_out_close(o));
-    const char *text = contents(path), *last = strstr(text, "\nrelu ");
+    const char *text = ntk_tmpdir_contents(path), *last = strstr(text, "\nrelu ");
     CU_ASSERT(last != NULL && row_matches(last + 6, 2, lam));
     CU_ASSERT(strstr(text, "# columns: sigma lambda1 lambda2\n") != NULL);
 }
@@ -143,18 +133,18 @@ static void test_all_or_nothing(void)
     char path[256];
     snprintf(path, sizeof path, "%s", in_dir("atomic.dat"));
     const double v[3] = {2.385, -1.25, 7.0};
-    write_text(path, "old content\n");
+    ntk_tmpdir_write(path, "old content\n");
 
     /* Aborted: old content, no temporary file. */
     ntk_out *o = ntk_out_open(path, "test_output");
     CU_ASSERT_FATAL(o != NULL);
     CHECK_OK(ntk_out_columns(o, "a b c"));
     CHECK_OK(ntk_out_row(o, 3, v));
-    CU_ASSERT_STRING_EQUAL(contents(path), "old content\n");
-    CU_ASSERT(temp_files(dir) == 1);
+    CU_ASSERT_STRING_EQUAL(ntk_tmpdir_contents(path), "old content\n");
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 1);
     ntk_out_abort(o);
-    CU_ASSERT_STRING_EQUAL(contents(path), "old content\n");
-    CU_ASSERT(temp_files(dir) == 0);
+    CU_ASSERT_STRING_EQUAL(ntk_tmpdir_contents(path), "old content\n");
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 0);
 
     /* A row of the wrong length spoils the file: later calls fail, close fails with
      * the first error, and the target survives. */
@@ -168,8 +158,8 @@ static void test_all_or_nothing(void)
     CU_ASSERT(ntk_out_close(o) != 0);
     CU_ASSERT(strstr(ntk_last_error(), "3 numbers") != NULL &&
               strstr(ntk_last_error(), path) != NULL);
-    CU_ASSERT_STRING_EQUAL(contents(path), "old content\n");
-    CU_ASSERT(temp_files(dir) == 0);
+    CU_ASSERT_STRING_EQUAL(ntk_tmpdir_contents(path), "old content\n");
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 0);
 
     /* The same for a labelled row of the wrong length. */
     o = ntk_out_open(path, "test_output");
@@ -177,7 +167,7 @@ static void test_all_or_nothing(void)
     CHECK_OK(ntk_out_columns(o, "name a b"));
     CU_ASSERT(ntk_out_row_labelled(o, "relu", 3, v) == GSL_EBADLEN);
     CU_ASSERT(ntk_out_close(o) != 0);
-    CU_ASSERT_STRING_EQUAL(contents(path), "old content\n");
+    CU_ASSERT_STRING_EQUAL(ntk_tmpdir_contents(path), "old content\n");
 
     /* A parameter after the columns line. */
     o = ntk_out_open(path, "test_output");
@@ -186,8 +176,8 @@ static void test_all_or_nothing(void)
     CU_ASSERT(ntk_out_param(o, "seed", "%d", 1) != 0);
     CU_ASSERT(strstr(ntk_last_error(), "after the columns") != NULL);
     CU_ASSERT(ntk_out_close(o) != 0);
-    CU_ASSERT_STRING_EQUAL(contents(path), "old content\n");
-    CU_ASSERT(temp_files(dir) == 0);
+    CU_ASSERT_STRING_EQUAL(ntk_tmpdir_contents(path), "old content\n");
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 0);
 
     /* Success replaces it. */
     o = ntk_out_open(path, "test_output");
@@ -195,8 +185,8 @@ static void test_all_or_nothing(void)
     CHECK_OK(ntk_out_columns(o, "a b c"));
     CHECK_OK(ntk_out_row(o, 3, v));
     CHECK_OK(ntk_out_close(o));
-    CU_ASSERT(strstr(contents(path), "\n2.3849999999999998 -1.25 7\n") != NULL);
-    CU_ASSERT(temp_files(dir) == 0);
+    CU_ASSERT(strstr(ntk_tmpdir_contents(path), "\n2.3849999999999998 -1.25 7\n") != NULL);
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 0);
     struct stat st;
     CU_ASSERT(stat(path, &st) == 0 && (st.st_mode & 0444) == 0444); /* readable by all */
 }
@@ -243,7 +233,7 @@ static void test_misuse(void)
         CU_ASSERT(ntk_out_close(o) != 0);
         CU_ASSERT(access(path, F_OK) != 0);
     }
-    CU_ASSERT(temp_files(dir) == 0);
+    CU_ASSERT(ntk_tmpdir_temp_files(dir) == 0);
     CU_ASSERT(ntk_out_close(NULL) != 0);
     ntk_out_abort(NULL);
     CU_ASSERT(ntk_out_param(NULL, "k", "%d", 1) != 0);
@@ -263,7 +253,7 @@ static void test_directories(void)
     /* A path through a regular file cannot be created, even by root. */
     char file[256];
     snprintf(file, sizeof file, "%s", in_dir("afile"));
-    write_text(file, "x\n");
+    ntk_tmpdir_write(file, "x\n");
     CU_ASSERT(ntk_out_open(in_dir("afile/sub/out.dat"), "test_output") == NULL);
     CU_ASSERT(strstr(ntk_last_error(), "afile") != NULL);
     CU_ASSERT(ntk_out_open(in_dir("afile/out.dat"), "test_output") == NULL);
@@ -363,7 +353,7 @@ static void test_progress(void)
     if (quiet) setenv("NTK_QUIET", quiet, 1); else unsetenv("NTK_QUIET");
     free(quiet);
 
-    const char *text = contents(log);
+    const char *text = ntk_tmpdir_contents(log);
     CU_ASSERT(!tty && loud && hushed);
     CU_ASSERT(strstr(text, "work: 1%") == NULL);
     CU_ASSERT(strstr(text, "work: 42% (420/1000) elapsed 1m02s, about 1m26s left\n") != NULL);

@@ -15,13 +15,6 @@
 
 static char dir[64];
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-}
-
 static void test_round_trip(void)
 {
     char path[256];
@@ -62,7 +55,7 @@ static void test_rejects(void)
     char path[256];
     snprintf(path, sizeof path, "%s/bad.dat", dir);
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        write_text(path, bad[i][0]);
+        ntk_tmpdir_write(path, bad[i][0]);
         ntk_table t;
         CU_ASSERT(ntk_table_read(path, &t) != 0);
         CU_ASSERT(strstr(ntk_last_error(), bad[i][1]) != NULL);

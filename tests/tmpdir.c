@@ -2,9 +2,12 @@
 #define _GNU_SOURCE
 #include "tmpdir.h"
 
+#include <CUnit/CUnit.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -28,4 +31,34 @@ const char *ntk_tmpdir_path(const char *dir, const char *name)
     char *b = bufs[next++ % 8];
     snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
     return b;
+}
+
+const char *ntk_tmpdir_contents(const char *path)
+{
+    static char buf[8192];
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f) return buf;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+void ntk_tmpdir_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    CU_ASSERT_FATAL(fclose(f) == 0);
+}
+
+int ntk_tmpdir_temp_files(const char *d)
+{
+    DIR *h = opendir(d);
+    if (!h) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(h));) n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(h);
+    return n;
 }

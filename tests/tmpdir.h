@@ -15,4 +15,14 @@ int ntk_tmpdir_remove(const char *dir);
 /* dir/name in one of 8 rotating buffers: a name kept longer is copied. */
 const char *ntk_tmpdir_path(const char *dir, const char *name);
 
+/* The whole file (up to 8 KiB) as a string in a static buffer; "" when it is missing. */
+const char *ntk_tmpdir_contents(const char *path);
+
+/* Write text to path (a failure ends the test: CU_ASSERT_FATAL). */
+void ntk_tmpdir_write(const char *path, const char *text);
+
+/* Files in directory d whose name contains ".tmp." (temporary files of atomic.h);
+ * -1 when d cannot be read. */
+int ntk_tmpdir_temp_files(const char *d);
+
 #endif

@@ -1,6 +1,9 @@
 # plot.gp - Figure 1: Theta(x0, x) of every network at t = 0 (solid) and after
 # training (dotted), one colour per width, and the analytic limit Theta(4) (black).
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 900,600 enhanced font 'Sans,11'
 } else {
@@ -21,7 +24,7 @@ set xlabel '{/Symbol g}   (x = (cos {/Symbol g}, sin {/Symbol g}))'
 set ylabel '{/Symbol Q}(x_0, x)'
 set key top right box opaque font ',9'
 set title sprintf('NTK of depth-4 ReLU nets: %d seeds per width, t = 0 (solid) and t = %g (dotted)', nseeds, T) font ',11'
-set label 1 'profile: '.profile at graph 0.01, graph 0.04 left font ',9' tc rgb 'gray40'
+set label 1 'profile: '.label at graph 0.01, graph 0.04 left font ',9' tc rgb 'gray40'
 set grid lc rgb 'gray85'
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e', i)
 

@@ -2,7 +2,10 @@
 # lines, one colour per width), the 10th/50th/90th percentiles of the limiting Gaussian
 # with the analytic kernels (black: solid median, dashed 10/90) and with the kernels of
 # one wide network (grey dots, drawn on top), and the training points.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 900,600 enhanced font 'Sans,11'
 } else {
@@ -24,7 +27,7 @@ set xlabel '{/Symbol g}   (x = (cos {/Symbol g}, sin {/Symbol g}))'
 set ylabel 'f(x)'
 set key inside top center horizontal maxrows 2 width 1 box opaque font ',9'
 set title sprintf('Depth-4 ReLU nets after t = %g: %d seeds per width, and the limiting Gaussian', T, nseeds) font ',11'
-set label 1 'profile: '.profile at graph 0.01, graph 0.04 left font ',9' tc rgb 'gray40'
+set label 1 'profile: '.label at graph 0.01, graph 0.04 left font ',9' tc rgb 'gray40'
 set grid lc rgb 'gray85'
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e', i)
 

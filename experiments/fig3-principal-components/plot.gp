@@ -2,7 +2,10 @@
 #   FIGa: the batch at (f2(x), f3(x)), one colour per digit;
 #   FIGb: |h_t| (error off the f2 line) against t, one colour per width, one dash per seed;
 #   FIGc: |g_t| (error along f2) against t, with the limit 0.5 exp(-lambda2 t) in black.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 800,600 enhanced font 'Sans,11'
 } else {
@@ -17,7 +20,7 @@ lambda2 = real(system("sed -n 's/^# lambda2 = //p' ".data."/limit.dat"))
 kernel = system("sed -n 's/^# kernel = //p' ".data."/components.dat")
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e', i)
 set grid lc rgb 'gray85'
-set label 1 'profile: '.profile at graph 0.01, graph 0.03 left font ',9' tc rgb 'gray40' front
+set label 1 'profile: '.label at graph 0.01, graph 0.03 left font ',9' tc rgb 'gray40' front
 
 # (a) the second and third kernel principal components, coloured by label
 set output fig.'a.'.ext

@@ -3,7 +3,10 @@
 # the mean over seeds (colour) and a +-1 standard deviation band. Each panel's title
 # says whether the limit is a closed form or 2-D quadrature, and the relative distance
 # of the empirical mean to the limit.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 1400,720 enhanced font 'Sans,10'
 } else {
@@ -32,7 +35,7 @@ set grid lc rgb 'gray85'
 set key top left font ',8' samplen 2 opaque
 set multiplot layout rows, cols title sprintf( \
   'Limiting NTK {/Symbol Q}^{(%s)}(x_0, x) on the circle (black) and the empirical NTK at width %s (mean, band: ± 1 std over %s seeds); profile: %s', \
-  depth, width, seeds, profile) font ',11'
+  depth, width, seeds, label) font ',11'
 do for [i = 1:K] {
   set title sprintf('%s  (%s; mean off %.2g %%)', word(names, i), closed(i) ? 'closed form' : 'quadrature', 100 * reldist(i)) font ',10'
   if (i > (rows - 1) * cols) { set xlabel '{/Symbol g}' } else { unset xlabel }

@@ -3,7 +3,10 @@
 # n0, one colour per nonlinearity. Filled circles: positive definite (ratio above the
 # rounding level); open circles: zero at rounding level; crosses: negative beyond it.
 # Dotted: the rounding level c N eps of each curve.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 f = data.'/ratio.dat'
 Ns = system("awk '!/^#/ && NF && !s[$4]++ {print $4}' ".f." | sort -n | tr '\\n' ' '")
 nN = words(Ns)
@@ -40,7 +43,7 @@ set xtics 1
 set grid lc rgb 'gray85'
 set key bottom right font ',9' spacing 0.95 maxrows 4 box opaque
 set multiplot layout nN, nn0 title \
-  'Prop. 2: smallest / largest eigenvalue of the limiting NTK Gram matrix on N points of the sphere (profile: '.profile.')' font ',12'
+  'Prop. 2: smallest / largest eigenvalue of the limiting NTK Gram matrix on N points of the sphere (profile: '.label.')' font ',12'
 do for [r = 1:nN] {
   N = word(Ns, r)
   do for [a = 1:nn0] {
@@ -95,7 +98,7 @@ set xtics auto
 set logscale x
 set xlabel 'k (eigenvalues sorted, decreasing)'
 set key top right font ',9' box opaque
-set multiplot layout 1, nn0 title sprintf('Spectrum of the limiting NTK Gram matrix, depth L = %d, N = %d points (profile %s)', Lsel, Nmax, profile) font ',12'
+set multiplot layout 1, nn0 title sprintf('Spectrum of the limiting NTK Gram matrix, depth L = %d, N = %d points (profile: %s)', Lsel, Nmax, label) font ',12'
 do for [a = 1:nn0] {
   n0 = word(n0s, a)
   set title (n0 eq '2' ? 'n_0 = 2: equally spaced points on the circle' : sprintf('n_0 = %s: random points on the sphere', n0)) font ',11'

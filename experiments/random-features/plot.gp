@@ -6,7 +6,10 @@
 #      with the random tangent kernel (points), kernel GD with K itself (dashed);
 #  (c) per step, max |f_theta - f_kernel| (rounding level) and max |f_kernel - f_limit|;
 #  (d) the training loss of the three iterations against t.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 1300,950 enhanced font 'Sans,11'
 } else {
@@ -30,7 +33,7 @@ maxrel = real(hdr(data.'/gd-trace.dat', 'max_rel_diff'))
 kname = (kern eq 'ntk') ? sprintf('{/Symbol Q}^{(%s)}', L) : sprintf('{/Symbol S}^{(%s)}', L)
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b', i)
 
-set multiplot layout 2,2 title sprintf('Random features f = P^{-1/2} {/Symbol S}_p {/Symbol q}_p f_p, f_p ∼ GP(0, K), K = %s %s on %s points of the circle   (profile: %s)', nl, kname, M, profile) font ',12'
+set multiplot layout 2,2 title sprintf('Random features f = P^{-1/2} {/Symbol S}_p {/Symbol q}_p f_p, f_p ∼ GP(0, K), K = %s %s on %s points of the circle   (profile: %s)', nl, kname, M, label) font ',12'
 set grid lc rgb 'gray85'
 
 # (a)

@@ -3,7 +3,10 @@
 #  (b) |Theta_T - Theta_0| / |Theta_0|, the movement over training (Thm. 2),
 # for each nonlinearity: every seed (small points), the mean with its std, the fitted
 # power law (slope in the key) and a slope -1/2 reference through the first mean.
-# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME'" plot.gp
+# Run by make: gnuplot -e "data='DIR'; fig='PREFIX'; ext='png|pdf'; profile='NAME';
+#   label='NAME, KEY=VALUE ...'" plot.gp   (label: the profile and the parameters set
+#   on the command line, shown on the figure)
+if (!exists('label')) label = profile
 if (ext eq 'png') {
   set terminal pngcairo size 1300,560 enhanced font 'Sans,11'
 } else {
@@ -33,7 +36,7 @@ colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e', i)
 nS = hdr('seeds')
 T = real(hdr('steps')) * real(hdr('lr'))
 
-set multiplot layout 1,2 title sprintf('Depth-%s networks, {/Symbol b} = %s, x_0 = (1,0), x on the unit circle: per width %d initialisations in (a), %s trained networks in (b)   (profile: %s)', hdr('depth'), hdr('beta'), int(nS) * int(nD), nS, profile) font ',12'
+set multiplot layout 1,2 title sprintf('Depth-%s networks, {/Symbol b} = %s, x_0 = (1,0), x on the unit circle: per width %d initialisations in (a), %s trained networks in (b)   (profile: %s)', hdr('depth'), hdr('beta'), int(nS) * int(nD), nS, label) font ',12'
 set logscale xy
 set format y '10^{%L}'
 set xlabel 'hidden width n'

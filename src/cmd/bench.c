@@ -1,5 +1,4 @@
-/* bench.c - `make bench`: the speed of libntk held against this machine's own limits
- * (issue 6).
+/* bench.c - `make bench`: the speed of libntk held against this machine's own limits.
  *
  *   bench [quick] [only=PREFIX] [NAME ...]
  *
@@ -334,10 +333,9 @@ static void write_results(const char *path)
 {
     ntk_out *o = ntk_out_open(path, "bench");
     if (!o) die(path);
-    ntk_out_param(o, "blas_threads", "%d", openblas_get_num_threads());
     ntk_out_param(o, "quick", "%d", quick);
     ntk_out_comment(o, "seconds: median wall time after a warm-up; ratio = seconds / reference_seconds;");
-    ntk_out_comment(o, "target: the largest ratio allowed (issue 6)");
+    ntk_out_comment(o, "target: the largest ratio allowed");
     for (size_t i = 0; i < nnotes; i++) ntk_out_comment(o, "%s", notes[i]);
     for (size_t i = 0; i < nrows; i++)
         ntk_out_comment(o, "%s: %s", rows[i].name, rows[i].extra[0] ? rows[i].extra : "-");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "atomic.h"
 #include "error.h"
 #include "output.h"
 
@@ -24,13 +25,13 @@ static const char MAGIC[8] = {'N', 'T', 'K', 'C', 'K', 'P', 'T', '1'};
 typedef struct {
     FILE *f;
     uLong crc;
-    int failed;
+    int failed; /* errno of the first failed write, 0 while all is well */
 } wr;
 
 static void put(wr *w, const void *p, size_t n)
 {
     if (w->failed || n == 0) return;
-    if (fwrite(p, 1, n, w->f) != n) { w->failed = 1; return; }
+    if (fwrite(p, 1, n, w->f) != n) { w->failed = errno ? errno : EIO; return; }
     const unsigned char *c = p;
     while (n > 0) { /* crc32 takes a uInt length: feed it in chunks */
         uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
@@ -46,31 +47,10 @@ int ntk_checkpoint_save(const char *path, const char *tag, const ntk_net *net, s
     if (!path || !*path || !tag || !net || (nrec > 0 && !rec))
         NTK_FAIL(GSL_EINVAL, "ntk_checkpoint_save: a path, a tag, a network and the record are needed");
     if (strlen(tag) > MAX_TAG) NTK_FAIL(GSL_EINVAL, "%s: the tag is longer than %u bytes", path, MAX_TAG);
-    char *dir = strdup(path), *tmp = malloc(strlen(path) + 16);
-    if (!dir || !tmp) {
-        free(dir), free(tmp);
-        NTK_FAIL(GSL_ENOMEM, "%s: out of memory", path);
-    }
-    char *slash = strrchr(dir, '/');
-    int st = 0;
-    if (slash && slash != dir) {
-        *slash = '\0';
-        st = ntk_mkdir_p(dir);
-    }
-    free(dir);
-    if (st) { free(tmp); return st; }
-    sprintf(tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = ntk_error(GSL_EFAILED, "%s: cannot create a temporary file: %s", path, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    wr w = {fdopen(fd, "wb"), crc32(0L, Z_NULL, 0), 0};
-    if (!w.f) {
-        close(fd), unlink(tmp), free(tmp);
-        NTK_FAIL(GSL_EFAILED, "%s: cannot open a temporary file: %s", path, strerror(errno));
-    }
+    ntk_atomic a;
+    int st = ntk_mkdir_parent(path);
+    if (st || (st = ntk_atomic_open(&a, path))) return st;
+    wr w = {a.f, crc32(0L, Z_NULL, 0), 0};
     uint32_t ver = CKPT_VERSION, order = CKPT_ORDER;
     put(&w, MAGIC, sizeof MAGIC);
     put(&w, &ver, sizeof ver);
@@ -88,18 +68,13 @@ int ntk_checkpoint_save(const char *path, const char *tag, const ntk_net *net, s
     put(&w, net->theta, net->P * sizeof *net->theta);
     put(&w, rec, nrec * sizeof *rec);
     uint32_t crc = (uint32_t)w.crc;
-    if (!w.failed && fwrite(&crc, sizeof crc, 1, w.f) != 1) w.failed = 1;
-    if (!w.failed && fflush(w.f) != 0) w.failed = 1;
-    if (!w.failed && fsync(fileno(w.f)) != 0) w.failed = 1;
-    int err = errno;
-    if (fclose(w.f) != 0 && !w.failed) w.failed = 1, err = errno;
-    if (!w.failed && rename(tmp, path) != 0) w.failed = 1, err = errno;
+    put(&w, &crc, sizeof crc);
     if (w.failed) {
-        unlink(tmp);
-        st = ntk_error(GSL_EFAILED, "%s: cannot write the checkpoint: %s", path, strerror(err));
+        st = ntk_error(GSL_EFAILED, "%s: cannot write the checkpoint: %s", path, strerror(w.failed));
+        ntk_atomic_abort(&a);
+        return st;
     }
-    free(tmp);
-    return st;
+    return ntk_atomic_commit(&a);
 }
 
 /* A reader that keeps the running CRC; every short read is an error naming the file. */

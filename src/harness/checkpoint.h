@@ -15,7 +15,7 @@
  *   u64 step, u64 nrec
  *   f64 theta[P], f64 rec[nrec]
  *   u32 CRC-32 (zlib) of every byte before it
- * Written to PATH.tmp.XXXXXX, flushed, fsync'd and renamed onto PATH: a reader sees
+ * Written through atomic.h (a temporary file, fsync'd and renamed onto PATH): a reader sees
  * the previous checkpoint or the new one, never half of one.
  */
 #ifndef NTK_CHECKPOINT_H

@@ -18,8 +18,21 @@
 #ifndef NTK_REVISION
 #define NTK_REVISION "unknown"
 #endif
+#if defined(__has_include)
+#if __has_include("build-info.h")
+#include "build-info.h"
+#endif
+#endif
+#ifndef NTK_BUILD_COMPILER
+#define NTK_BUILD_COMPILER "unknown"
+#endif
+#ifndef NTK_BUILD_CFLAGS
+#define NTK_BUILD_CFLAGS "unknown"
+#endif
 
 #include <errno.h>
+#include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +41,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
+#include "blas.h"
 #include "error.h"
 
 struct ntk_out {
-    FILE *f;            /* the temporary file, open for writing */
-    char *path;         /* the target */
-    char *tmp;          /* PATH.tmp.XXXXXX */
+    ntk_atomic a;       /* the temporary file (a.f) and the target (a.path) */
     size_t ncols;       /* columns per row, 0 until ntk_out_columns */
     int failed;         /* status of the first error, 0 while all is well */
     char first[512];    /* its message */
@@ -54,7 +67,7 @@ static int out_fail(ntk_out *o, int code, const char *fmt, ...)
         o->failed = code;
         snprintf(o->first, sizeof o->first, "%s", msg);
     }
-    return ntk_error(code, "%s: %s", o->path, msg);
+    return ntk_error(code, "%s: %s", o->a.path, msg);
 }
 
 /* Checks common to every writing call: o exists and is not spoilt. */
@@ -63,7 +76,7 @@ static int out_usable(ntk_out *o, const char *who)
     if (!o) NTK_FAIL(GSL_EINVAL, "%s: no file (NULL)", who);
     if (o->failed)
         NTK_FAIL(o->failed, "%s: %s: the file is already spoilt by an earlier error: %s", who,
-                 o->path, o->first);
+                 o->a.path, o->first);
     return 0;
 }
 
@@ -73,9 +86,9 @@ static int out_printf(ntk_out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int r = vfprintf(o->f, fmt, ap);
+    int r = vfprintf(o->a.f, fmt, ap);
     va_end(ap);
-    if (r < 0 || ferror(o->f)) return out_fail(o, GSL_EFAILED, "write failed: %s", strerror(errno));
+    if (r < 0 || ferror(o->a.f)) return out_fail(o, GSL_EFAILED, "write failed: %s", strerror(errno));
     return 0;
 }
 
@@ -93,6 +106,23 @@ static char *format_alloc(const char *fmt, va_list ap)
 }
 
 static int has_newline(const char *s) { return strpbrk(s, "\n\r") != NULL; }
+
+int ntk_mkdir_parent(const char *path)
+{
+    if (!path || !*path) NTK_FAIL(GSL_EINVAL, "ntk_mkdir_parent: no path given");
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0; /* the current directory, or the root */
+    char *dir = strndup(path, (size_t)(slash - path));
+    if (!dir) NTK_FAIL(GSL_ENOMEM, "%s: out of memory", path);
+    int status = ntk_mkdir_p(dir);
+    free(dir);
+    if (status) {
+        char why[900];
+        snprintf(why, sizeof why, "%s", ntk_last_error());
+        ntk_error(status, "%s: cannot create its directory: %s", path, why);
+    }
+    return status;
+}
 
 int ntk_mkdir_p(const char *dir)
 {
@@ -122,11 +152,59 @@ int ntk_mkdir_p(const char *dir)
 /* Remove the temporary file and free o. */
 static void out_discard(ntk_out *o)
 {
-    if (o->f) fclose(o->f);
-    if (o->tmp) unlink(o->tmp);
-    free(o->tmp);
-    free(o->path);
+    ntk_atomic_abort(&o->a);
     free(o);
+}
+
+/* s (in place) made one header line that a reader never takes for a "key = value"
+ * pair: control characters become spaces, " = " becomes " : ". */
+static void one_line(char *s)
+{
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < ' ' || *p == 0x7f) *p = ' ';
+    for (char *p = s; (p = strstr(p, " = ")); p += 2) p[1] = ':';
+}
+
+/* The CPU's model name from /proc/cpuinfo, into buf. */
+static void cpu_model(char *buf, size_t size)
+{
+    snprintf(buf, size, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        const char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) != 0 || !colon) continue;
+        colon++;
+        colon += strspn(colon, " \t");
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(buf, size, "%s", colon);
+        break;
+    }
+    fclose(f);
+}
+
+/* The header lines that say what can move a number between machines (output.h). */
+static int out_provenance(ntk_out *o)
+{
+    char cpu[256], blas[512], cc[256], flags[1024];
+    cpu_model(cpu, sizeof cpu);
+    const char *config = openblas_get_config(), *core = openblas_get_corename();
+    snprintf(blas, sizeof blas, "%s (core %s)", config ? config : "unknown",
+             core ? core : "unknown");
+    snprintf(cc, sizeof cc, "%s", NTK_BUILD_COMPILER);
+    snprintf(flags, sizeof flags, "%s", NTK_BUILD_CFLAGS);
+    one_line(cpu), one_line(blas), one_line(cc), one_line(flags);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    return out_printf(o,
+                      "# cpu: %s, %ld online\n"
+                      "# blas: %s\n"
+                      "# blas threads: %d\n"
+                      "# libraries: GSL %s, glibc %s\n"
+                      "# compiler: %s\n"
+                      "# cflags: %s\n",
+                      cpu, ncpu, blas, openblas_get_num_threads(), gsl_version,
+                      gnu_get_libc_version(), cc, flags);
 }
 
 ntk_out *ntk_out_open(const char *path, const char *program)
@@ -145,48 +223,15 @@ ntk_out *ntk_out_open(const char *path, const char *program)
         return NULL;
     }
 
-    /* Parent directories first. */
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = strndup(path, (size_t)(slash - path));
-        if (!dir) {
-            ntk_error(GSL_ENOMEM, "%s: out of memory", path);
-            return NULL;
-        }
-        int status = ntk_mkdir_p(dir);
-        free(dir);
-        if (status) {
-            char why[900];
-            snprintf(why, sizeof why, "%s", ntk_last_error());
-            ntk_error(status, "%s: cannot create its directory: %s", path, why);
-            return NULL;
-        }
-    }
+    if (ntk_mkdir_parent(path)) return NULL;
 
     ntk_out *o = calloc(1, sizeof *o);
-    if (o) o->path = strdup(path);
-    if (o && o->path) o->tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (!o || !o->path || !o->tmp) {
-        if (o) out_discard(o);
+    if (!o) {
         ntk_error(GSL_ENOMEM, "%s: out of memory", path);
         return NULL;
     }
-    memcpy(o->tmp, path, n);
-    memcpy(o->tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        ntk_error(GSL_EFAILED, "%s: cannot create a temporary file beside it: %s", path,
-                  strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL; /* nothing to remove */
-        out_discard(o);
-        return NULL;
-    }
-    /* mkstemp makes the file private (0600); a data file is for everyone to read. */
-    if (fchmod(fd, 0644) != 0 || !(o->f = fdopen(fd, "w"))) {
-        ntk_error(GSL_EFAILED, "%s: cannot set up the temporary file: %s", o->tmp, strerror(errno));
-        if (!o->f) close(fd);
-        out_discard(o);
+    if (ntk_atomic_open(&o->a, path)) {
+        free(o);
         return NULL;
     }
 
@@ -196,7 +241,8 @@ ntk_out *ntk_out_open(const char *path, const char *program)
     if (now != (time_t)-1 && gmtime_r(&now, &tm))
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (out_printf(o, "# produced by %s\n# revision: %s\n# date: %s\n", program, ntk_revision(),
-                   date)) {
+                   date) ||
+        out_provenance(o)) {
         char why[900];
         snprintf(why, sizeof why, "%s", ntk_last_error());
         out_discard(o);
@@ -321,22 +367,11 @@ int ntk_out_next_set(ntk_out *o)
 int ntk_out_close(ntk_out *o)
 {
     if (!o) NTK_FAIL(GSL_EINVAL, "ntk_out_close: no file (NULL)");
-    if (!o->failed && fflush(o->f) != 0)
-        out_fail(o, GSL_EFAILED, "write failed: %s", strerror(errno));
-    if (!o->failed && fsync(fileno(o->f)) != 0)
-        out_fail(o, GSL_EFAILED, "fsync failed: %s", strerror(errno));
-    int closed = fclose(o->f);
-    o->f = NULL;
-    if (!o->failed && closed != 0) out_fail(o, GSL_EFAILED, "close failed: %s", strerror(errno));
-    if (!o->failed && rename(o->tmp, o->path) != 0)
-        out_fail(o, GSL_EFAILED, "cannot rename %s onto it: %s", o->tmp, strerror(errno));
     int status = o->failed;
-    if (status) {
-        ntk_error(status, "%s: not written: %s", o->path, o->first);
-    } else {
-        free(o->tmp); /* renamed: nothing left to remove */
-        o->tmp = NULL;
-    }
+    if (status)
+        ntk_error(status, "%s: not written: %s", o->a.path, o->first);
+    else
+        status = ntk_atomic_commit(&o->a); /* its message names the file and the step */
     out_discard(o);
     return status;
 }

@@ -1,12 +1,13 @@
 /* output.h - data files for gnuplot, written so an interrupted run never leaves half a file.
  *
  * A data file starts with '#' comment lines: the program that wrote it, the source
- * revision, the date, every parameter and seed (ntk_out_param), and one line
+ * revision, the date, what can make a number differ between machines (the provenance
+ * lines below), every parameter and seed (ntk_out_param), and one line
  *   # columns: name1 name2 ...
  * then rows of whitespace-separated numbers printed with %.17g (round-trip exact),
  * data sets separated by two blank lines (gnuplot's `index`).
  *
- * Everything goes to a temporary file beside the target (PATH.tmp.XXXXXX), which
+ * Everything goes to a temporary file beside the target (atomic.h), which
  * ntk_out_close renames onto PATH only when every write succeeded; ntk_out_abort, or
  * any failure, removes it. A reader therefore sees the old complete file or the new
  * complete file, never a partial one.
@@ -20,8 +21,17 @@ typedef struct ntk_out ntk_out;
 
 /* Open a data file for path; writes the first header lines
  *   # produced by PROGRAM
- *   # revision: REV   (ntk_revision())
+ *   # revision: REV                      ntk_revision()
  *   # date: ISO-8601 UTC
+ * and the provenance lines, "# name: value" (never "key = value", so that readers of
+ * parameters, table.h, pass over them):
+ *   # cpu: MODEL, N online               /proc/cpuinfo, the CPUs online
+ *   # blas: CONFIG (core NAME)           openblas_get_config(), openblas_get_corename()
+ *   # blas threads: N                    openblas_get_num_threads(), at run time
+ *   # libraries: GSL V, glibc V
+ *   # compiler: CC --version's first line, at build time (build/build-info.h)
+ *   # cflags: CFLAGS, at build time
+ * tests/check_identical.sh compares data files apart from these lines and the date.
  * Creates missing parent directories. NULL on error (ntk_last_error() says why). */
 ntk_out *ntk_out_open(const char *path, const char *program);
 
@@ -53,10 +63,15 @@ int ntk_out_close(ntk_out *o);
 /* Remove the temporary file and free o; the target is untouched. NULL is fine. */
 void ntk_out_abort(ntk_out *o);
 
-/* The source revision compiled in (git describe), "unknown" outside a checkout. */
+/* The source revision compiled in (src/tools/revision.sh: the last commit that changed
+ * the sources, "-modified" when they differ from it), "unknown" outside a checkout. */
 const char *ntk_revision(void);
 
 /* Create dir and its missing parents (like mkdir -p). */
 int ntk_mkdir_p(const char *dir);
+
+/* Create the directory that holds the file path, and its missing parents; the error
+ * names path ("PATH: cannot create its directory: ..."). */
+int ntk_mkdir_parent(const char *path);
 
 #endif

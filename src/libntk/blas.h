@@ -11,7 +11,8 @@
 #include <gsl/gsl_cblas.h>
 
 /* From OpenBLAS (not in GSL's header). */
-char *openblas_get_config(void);
+char *openblas_get_config(void);   /* version and build options, e.g. "OpenBLAS 0.3.21 ..." */
+char *openblas_get_corename(void); /* the CPU kernel set chosen at run time, e.g. "Haswell" */
 int openblas_get_num_threads(void);
 void openblas_set_num_threads(int num_threads);
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "atomic.h"
 #include "error.h"
 
 /* At most 2^31 values per file (16 GiB as doubles): a sane bound, far above MNIST. */
@@ -390,29 +391,17 @@ int ntk_idx_write(const char *path, int type, size_t ndim, const size_t *dims,
             NTK_FAIL(GSL_EINVAL, "%s: value %zu (%.17g) cannot be stored as %s: it must be %s",
                      path, i, data[i], type_name(type), type_range(type));
 
-    /* A temporary file beside the target, renamed onto it once complete. */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (!tmp) NTK_FAIL(GSL_ENOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int status = ntk_error(GSL_EFAILED, "%s: cannot create a temporary file: %s", path,
-                               strerror(errno));
-        free(tmp);
-        return status;
-    }
-
-    /* zlib closes the descriptor it is given, so it gets a duplicate: ours stays open
-     * for fsync after gzclose_w has flushed everything. "T" writes plain bytes. */
-    int status = 0;
-    int fd2 = dup(fd);
+    /* A temporary file beside the target, renamed onto it once complete. zlib closes
+     * the descriptor it is given, so it gets a duplicate: the temporary file's own stays
+     * open for ntk_atomic_commit's fsync after gzclose_w has written everything. "T"
+     * writes plain bytes. */
+    ntk_atomic a;
+    int status = ntk_atomic_open(&a, path);
+    if (status) return status;
+    int fd2 = dup(fileno(a.f));
     gzFile gz = fd2 < 0 ? NULL : gzdopen(fd2, gzip ? "wb" : "wbT");
-    if (fchmod(fd, 0644) != 0)
-        status = ntk_error(GSL_EFAILED, "%s: chmod failed: %s", tmp, strerror(errno));
-    else if (!gz)
-        status = ntk_error(GSL_EFAILED, "%s: cannot start writing: %s", tmp,
+    if (!gz)
+        status = ntk_error(GSL_EFAILED, "%s: cannot start writing: %s", path,
                            fd2 < 0 ? strerror(errno) : "zlib failed");
     else
         status = idx_write_stream(gz, path, type, ndim, dims, data, count);
@@ -424,16 +413,11 @@ int ntk_idx_write(const char *path, int type, size_t ndim, const size_t *dims,
     } else if (fd2 >= 0) {
         close(fd2);
     }
-    if (fsync(fd) != 0 && status == 0)
-        status = ntk_error(GSL_EFAILED, "%s: fsync failed: %s", path, strerror(errno));
-    if (close(fd) != 0 && status == 0)
-        status = ntk_error(GSL_EFAILED, "%s: close failed: %s", path, strerror(errno));
-    if (status == 0 && rename(tmp, path) != 0)
-        status = ntk_error(GSL_EFAILED, "%s: cannot rename %s onto it: %s", path, tmp,
-                           strerror(errno));
-    if (status != 0) unlink(tmp);
-    free(tmp);
-    return status;
+    if (status) {
+        ntk_atomic_abort(&a);
+        return status;
+    }
+    return ntk_atomic_commit(&a);
 }
 
 /* ---------------------------------------------------------------------------------

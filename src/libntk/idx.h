@@ -41,7 +41,7 @@ void ntk_idx_free(ntk_idx *idx);
 
 /* Write count = prod(dims) values as an IDX file of the given type, gzip-compressed
  * when gzip != 0. Values must be representable in the type (integers in range,
- * finite); the file is written to a temporary name and renamed, never left half. */
+ * finite); the file is replaced whole or not at all (atomic.h). */
 int ntk_idx_write(const char *path, int type, size_t ndim, const size_t *dims,
                   const double *data, int gzip);
 

@@ -91,12 +91,3 @@ void ntk_nonlin_apply(const ntk_nonlin *s, size_t n, const double *z, double *ou
     }
     for (size_t i = 0; i < n; i++) out[i] = s->f(z[i]);
 }
-
-void ntk_nonlin_apply_deriv(const ntk_nonlin *s, size_t n, const double *z, double *out)
-{
-    if (s->closed == NTK_CLOSED_RELU) {
-        for (size_t i = 0; i < n; i++) out[i] = z[i] > 0.0 ? 1.0 : 0.0;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) out[i] = s->df(z[i]);
-}

@@ -40,8 +40,7 @@ const ntk_nonlin *ntk_nonlin_get(size_t i);
 /* Comma-separated list of all names, for messages ("relu, erf, ..."). */
 const char *ntk_nonlin_names(void);
 
-/* out[i] = sigma(z[i]) and out[i] = sigma'(z[i]) for i < n (out may alias z). */
+/* out[i] = sigma(z[i]) for i < n (out may alias z). */
 void ntk_nonlin_apply(const ntk_nonlin *s, size_t n, const double *z, double *out);
-void ntk_nonlin_apply_deriv(const ntk_nonlin *s, size_t n, const double *z, double *out);
 
 #endif

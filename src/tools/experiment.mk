@@ -7,6 +7,12 @@
 # run's file survives an interrupted one) -> summarize -> gnuplot (PNG and PDF).
 # Everything that changes a result is a prerequisite: the program (rebuilt when any
 # source changes) and the configuration file, rewritten when PROFILE or ARGS change.
+#
+# The data directory holds the outputs of the current settings only: after the runs,
+# run files of runs not in the current list are removed, and after the summary,
+# top-level .dat files the summary did not write (outputs of other settings, such as
+# another profile's curves-w10000.dat) are removed. Nothing is removed under GATHER=1,
+# nor when a step fails.
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -27,6 +33,14 @@ ifneq ($(.SHELLSTATUS),0)
 $(error $(NAME): the program rejected its parameters (see the message above))
 endif
 RUN_FILES := $(RUNS:%=$(DATA)/runs/%.dat)
+# The figures' label: the profile and the parameters set on the command line, e.g.
+# "default, widths=500,4000" (gnuplot's variable `label`; `profile` is the name alone).
+# Quotes are doubled for gnuplot's '...' strings, and gnuplot's enhanced-text
+# characters escaped, so that data_seed=3 is not printed with a subscript.
+comma := ,
+space := $(subst ,, )
+LABEL := $(subst ','',$(PROFILE)$(if $(strip $(ARGS)),$(comma) $(strip $(ARGS))))
+LABEL := $(subst _,\_,$(subst ^,\^,$(subst @,\@,$(subst &,\&,$(subst ~,\~,$(subst {,\{,$(subst },\},$(LABEL))))))))
 
 .PHONY: all FORCE
 all: $(DATA)/.figures
@@ -56,14 +70,41 @@ endif
 $(DATA)/runs/%.dat: $(RUN_PREREQS)
 	$(RUNENV) $(PROG) run $* $(RUN_ARGS)
 
+# Stale outputs: a file in runs/ that no run of the current list writes (run ID
+# writes runs/ID.dat, and may write runs/ID-*.dat beside it, as random-features' gd
+# writes gd-curves.dat); a summary output whose inode the summary did not change
+# (every data file is written to a new file renamed onto its name, atomic.h, so a
+# file the summary wrote always has a new inode). Nothing is removed under GATHER=1.
+ifneq ($(GATHER)$(if $(RUNS),,none),)
+REMOVE_STALE_RUNS := :
+SUMMARY_INODES := :
+REMOVE_STALE_SUMMARY := :
+else
+RUN_PATTERN := $(subst $(space),|,$(strip $(foreach r,$(RUNS),$r.dat $r-*.dat)))
+REMOVE_STALE_RUNS = for f in $(DATA)/runs/*.dat; do \
+	  [ -e "$$f" ] || continue; \
+	  case "$$(basename "$$f")" in $(RUN_PATTERN)) ;; \
+	  *) echo "$(NAME): removing $$f: not a run of these settings"; rm -f -- "$$f";; esac; \
+	done
+SUMMARY_INODES = before=$$(cd $(DATA) && stat -c '%i %n' -- *.dat 2>/dev/null)
+REMOVE_STALE_SUMMARY = while read -r ino f; do \
+	  [ -n "$$f" ] && [ "$$(stat -c %i -- "$(DATA)/$$f" 2>/dev/null)" = "$$ino" ] || continue; \
+	  echo "$(NAME): removing $(DATA)/$$f: not written by this summary"; rm -f -- "$(DATA)/$$f"; \
+	done <<< "$$before"
+endif
+
 $(DATA)/.summary: $(SUMMARY_PREREQS) $(PROG) $(CONFIG)
-	$(RUNENV) $(PROG) summarize $(RUN_ARGS)
+	@$(REMOVE_STALE_RUNS)
+	@$(SUMMARY_INODES); \
+	echo '$(RUNENV) $(PROG) summarize $(RUN_ARGS)'; \
+	$(RUNENV) $(PROG) summarize $(RUN_ARGS) || exit 1; \
+	$(REMOVE_STALE_SUMMARY)
 	@touch $@
 
 $(DATA)/.figures: $(DATA)/.summary experiments/$(DIR)/plot.gp
 	@mkdir -p $(FIGS)
 	for ext in png pdf; do \
-	  gnuplot -e "data='$(DATA)'; fig='$(FIGS)/$(NAME)'; ext='$$ext'; profile='$(PROFILE)'" \
+	  gnuplot -e "data='$(DATA)'; fig='$(FIGS)/$(NAME)'; ext='$$ext'; profile='$(PROFILE)'; label='$(LABEL)'" \
 	    experiments/$(DIR)/plot.gp || exit 1; \
 	done
 	@touch $@

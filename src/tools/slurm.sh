@@ -212,16 +212,25 @@ task() {
     echo "run $id: done in $((SECONDS - start)) s"
 }
 
-# The summary job: the local pipeline in GATHER mode, which takes the run files as
-# they are and stops, naming them, if any is missing.
+# The summary job: the local pipeline's summary and plot (experiment.mk, which also
+# removes the outputs of other settings), with every run file taken as it is (make -o:
+# a run is never started here). A missing run stops it first, named.
 summary() {
     local name=$1 dir=$2 prog=$3 profile=$4 outroot=$5
     shift 5
     unset MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES
     echo "# summary of $name: job $SLURM_JOB_ID on $(hostname), $(date -u +%FT%TZ)"
+    local data=${outroot}data/$name id old=() missing=()
+    while read -r id; do
+        [ -f "$data/runs/$id.dat" ] || missing+=("$id")
+        old+=(-o "$data/runs/$id.dat")
+    done < <("$prog" runs profile="$profile" out="$data" "$@" 2>/dev/null)
+    [ ${#old[@]} -gt 0 ] || die "summary of $name: '$prog runs' listed no runs"
+    [ ${#missing[@]} = 0 ] || die "summary of $name: ${#missing[@]} run(s) missing in $data/runs/: ${missing[*]}"
+    rm -f "$data/.summary" # the runs are new: summarise whatever the stamps say
     make --no-print-directory -f src/tools/experiment.mk NAME="$name" DIR="$dir" PROG="$prog" \
-        PROFILE="$profile" ARGS="$*" OUTROOT="$outroot" GATHER=1 SLURM= \
-        BLAS_THREADS="${SLURM_CPUS_PER_TASK:-1}"
+        PROFILE="$profile" ARGS="$*" OUTROOT="$outroot" GATHER= SLURM= \
+        BLAS_THREADS="${SLURM_CPUS_PER_TASK:-1}" "${old[@]}"
     echo "summary of $name: done"
 }
 

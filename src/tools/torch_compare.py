@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""torch_compare.py - the training step of `make bench`, written in PyTorch, for the
-comparison issue 6 asks for. Not part of the build: PyTorch is not a dependency.
+"""torch_compare.py - the training step of `make bench`, written in PyTorch, to hold
+libntk's speed against a mainstream framework's on the same machine. Not part of the
+build: PyTorch is not a dependency.
 
 The same network as libntk (net.h): NTK parameterisation
     z(l+1) = W(l) a(l) / sqrt(n_l) + beta b(l),  a(l) = relu(z(l)),  f = z(L),

@@ -5,8 +5,8 @@
 #
 #  1. `make figures PROFILE=smoke SLURM=1` submits every experiment: every job
 #     completes within the time limit;
-#  2. the data files equal the local pipeline's, apart from the header lines that
-#     record when, where and how long (date, host, job, *_seconds, provenance);
+#  2. the data files equal the local pipeline's (tests/check_identical.sh: apart from
+#     the header lines that record when, where and from which build, and timings);
 #  3. submitting again submits nothing;
 #  4. a run made to fail (its file's place taken by a directory) fails its task, leaves
 #     no partial file, keeps its summary from running, and make slurm-status names
@@ -34,32 +34,13 @@ wait_queue() {
 # Job states as "ID STATE" lines (finished jobs stay listed: MinJobAge in slurm.conf).
 states() { squeue -h --me -t all -o '%i %T'; }
 
-# A data file without what records when, where and how long: the header lines of
-# date, host, job and provenance, header values and columns named *_seconds (measured
-# times: positive definiteness, nonlinearities).
-comparable() {
-    awk '/^# *(date|host|hostname|job|slurm|provenance|started|finished) *[=:]/ { next }
-         /^# *[a-z_]*_seconds *[=:]/ { next }
-         /^# columns:/ { delete drop; for (i = 3; i <= NF; i++) if ($i ~ /_seconds$/) drop[i - 2] = 1 }
-         /^#/ || NF == 0 { print; next }
-         { for (i in drop) $i = "-"; print }' "$1"
-}
-
-# Compare the data files of REF and OUT for experiment $1: every file of the local
-# pipeline's data directory (runs included) must exist and match.
+# The data of experiment $1 through Slurm are those of the local pipeline: every data
+# file (runs included) the same results (tests/check_identical.sh: byte for byte apart
+# from the provenance header lines and the measured *seconds values), and every figure
+# there.
 same_data() {
-    local n=$1 f rel bad=0 count=0
-    while IFS= read -r f; do
-        rel=${f#"$ref/data/$n/"}
-        count=$((count + 1))
-        if [ ! -f "$out/data/$n/$rel" ]; then echo "  $n: $rel missing"; bad=1; continue; fi
-        if ! cmp -s <(comparable "$f") <(comparable "$out/data/$n/$rel"); then
-            echo "  $n: $rel differs:"
-            diff <(comparable "$f") <(comparable "$out/data/$n/$rel") | head -n 6 | sed 's/^/    /'
-            bad=1
-        fi
-    done < <(find "$ref/data/$n" -name '*.dat' -not -path '*/slurm/*' | sort)
-    [ $count -gt 0 ] || { echo "  $n: no data files in $ref/data/$n"; bad=1; }
+    local n=$1 f bad=0
+    bash tests/check_identical.sh "$ref/data/$n" "$out/data/$n" | sed 's/^/  /' || bad=1
     for f in "$ref/figures/$n"*.png "$ref/figures/$n"*.pdf; do
         [ -f "$out/figures/${f##*/}" ] || { echo "  $n: no figure ${f##*/}"; bad=1; }
     done
