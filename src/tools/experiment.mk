@@ -18,7 +18,7 @@
 .SUFFIXES:
 SHELL := /bin/bash
 
-DATA := $(OUTROOT)data/$(NAME)
+override DATA := $(OUTROOT)data/$(NAME)
 FIGS := $(OUTROOT)figures
 RUN_ARGS := profile=$(PROFILE) out=$(DATA) $(ARGS)
 CONFIG := $(DATA)/.config

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# check_claims.sh - `make claims` (src/cmd/claims.c) run as a reviewer would, on copies
+# of data files in a scratch directory (part of `make test`):
+#  1. Figure 1's committed files decide fig1-variance as a pass; the same files with the
+#     wide network's distance at t = 0 raised above the narrow one's (far beyond 3
+#     standard errors) make it FAIL by name, in the output and in verdict.dat, and the
+#     exit status 1.
+#  2. The rate fit, on a synthetic width-scaling summary whose means follow n^-1/2
+#     exactly: slope -0.5 and a pass; the same with n^-0.8: FAIL.
+#  3. Bad input exits 2 with a message naming the problem: a malformed row (naming the
+#     file and line), an unknown argument.
+set -euo pipefail
+bin=$(realpath "${NTK_BIN:-bin}")/claims
+tmp=$(mktemp -d /tmp/ntk-test-claims.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # description, then a command that must succeed
+    local what=$1; shift
+    if "$@"; then echo "claims: ok   $what"; else echo "claims: FAIL $what"; fails=$((fails + 1)); fi
+}
+run() { # dir -> status in $tmp/status, output in $tmp/out, $tmp/err
+    set +e; "$bin" data="$1" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/status"; set -e
+}
+status() { [ "$(cat "$tmp/status")" = "$1" ]; }
+
+# 1. Figure 1: intact, then damaged
+mkdir -p "$tmp/good" && cp -r data/fig1 "$tmp/good/"
+run "$tmp/good"
+check "committed fig1 data: fig1-variance passes" grep -Eq '^pass +fig1-variance ' "$tmp/out"
+check "committed fig1 data: exit 0" status 0
+cp -r "$tmp/good" "$tmp/bad"
+awk 'BEGIN { w = -1 }
+     /^#/ || NF == 0 { lines[++n] = $0; next }
+     { lines[++n] = $0; if ($2 == 0 && $1 > w) { w = $1; wi = n } if ($2 == 0 && (nw == 0 || $1 < nw)) { nw = $1; ni = n } }
+     END { split(lines[ni], a, " "); split(lines[wi], b, " "); b[3] = 2 * a[3];
+           lines[wi] = b[1] " " b[2] " " b[3] " " b[4] " " b[5];
+           for (i = 1; i <= n; i++) print lines[i] }' "$tmp/good/fig1/summary.dat" >"$tmp/bad/fig1/summary.dat"
+check "damage changed summary.dat" bash -c "! cmp -s '$tmp/good/fig1/summary.dat' '$tmp/bad/fig1/summary.dat'"
+run "$tmp/bad"
+check "damaged fig1 data: fig1-variance named as FAIL" grep -Eq '^FAIL +fig1-variance ' "$tmp/out"
+check "damaged fig1 data: the count says 1 FAIL" grep -q ' 1 FAIL,' "$tmp/out"
+check "damaged fig1 data: exit 1" status 1
+check "damaged fig1 data: verdict.dat row -1" grep -Eq '^fig1-variance .* -1$' "$tmp/bad/claims/verdict.dat"
+
+# 2. the rate fit on exact power laws
+synth() { # exponent -> $tmp/$1/width-scaling/summary.dat
+    mkdir -p "$tmp/rate$1/width-scaling"
+    { printf '# produced by a test\n# profile = test\n# seeds = 10\n# init_draws = 10\n# some new provenance line\n'
+      printf '# columns: nonlin width init_dist_mean init_dist_std move_mean move_std\n'
+      for w in 64 128 256 512 1024; do
+          awk -v w="$w" -v e="$1" 'BEGIN { m = 2.385 * w ^ e; printf "relu %d %.17g %.17g %.17g %.17g\n", w, m, 0.5 * m, 7 / w, 2 / w }'
+      done; } >"$tmp/rate$1/width-scaling/summary.dat"
+}
+synth -0.5; synth -0.8
+run "$tmp/rate-0.5"
+check "n^-1/2 means: rate-init-relu passes with slope -0.5" grep -Eq '^pass +rate-init-relu .*this run \(test\) -0\.5 ' "$tmp/out"
+check "n^-1 movement: rate-move-relu passes with slope -1" grep -Eq '^pass +rate-move-relu .*this run \(test\) -1 ' "$tmp/out"
+check "no erf rows: rate-init-erf not decided" grep -Eq '^not decided +rate-init-erf ' "$tmp/out"
+check "n^-1/2 means: exit 0" status 0
+run "$tmp/rate-0.8"
+check "n^-0.8 means: rate-init-relu FAILs" grep -Eq '^FAIL +rate-init-relu .*this run \(test\) -0\.8 ' "$tmp/out"
+check "n^-0.8 means: exit 1" status 1
+
+# 3. bad input
+mkdir -p "$tmp/malformed/fig1" && cp "$tmp/good/fig1/"*.dat "$tmp/malformed/fig1/"
+echo "500 0 0.1" >>"$tmp/malformed/fig1/summary.dat"
+run "$tmp/malformed"
+check "malformed row: exit 2" status 2
+check "malformed row: the file and line named" grep -q "malformed/fig1/summary.dat:[0-9]*: too few values" "$tmp/err"
+set +e; "$bin" dta=x >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/status"; set -e
+check "unknown argument: exit 2, named" bash -c "[ \$(cat '$tmp/status') = 2 ] && grep -q \"unknown argument 'dta=x'\" '$tmp/err'"
+
+[ "$fails" = 0 ] || { echo "check_claims.sh: $fails check(s) failed"; exit 1; }
+echo "check_claims.sh: all passed"
