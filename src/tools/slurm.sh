@@ -196,7 +196,7 @@ task() {
     local child st start=$SECONDS
     # A finished run's file is complete (written to a temporary name, renamed); a run
     # stopped by a signal (time limit, scancel) or failing leaves no temporary behind.
-    trap 'kill -TERM $child 2>/dev/null; wait $child; rm -f "$data/runs/$id.dat.tmp."*;
+    trap 'kill -TERM $child 2>/dev/null; wait $child; rm -f "$data/runs/$id.dat.tmp."* "$data/runs/$id-"*.dat.tmp.*;
           echo "run $id: stopped by a signal after $((SECONDS - start)) s (time limit or scancel)"; exit 143' TERM INT
     "$prog" run "$id" "$@" &
     child=$!
@@ -204,7 +204,7 @@ task() {
     wait $child || st=$?
     trap - TERM INT
     if [ $st != 0 ]; then
-        rm -f "$data/runs/$id.dat.tmp."*
+        rm -f "$data/runs/$id.dat.tmp."* "$data/runs/$id-"*.dat.tmp.*
         echo "run $id: failed with exit status $st after $((SECONDS - start)) s (the messages above say why)"
         exit $st
     fi
