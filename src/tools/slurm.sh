@@ -196,7 +196,7 @@ task() {
     local child st start=$SECONDS
     # A finished run's file is complete (written to a temporary name, renamed); a run
     # stopped by a signal (time limit, scancel) or failing leaves no temporary behind.
-    trap 'kill -TERM $child 2>/dev/null; wait $child; rm -f "$data/runs/$id.dat.tmp."* "$data/runs/$id-"*.dat.tmp.*;
+    trap 'kill -TERM $child 2>/dev/null || true; wait $child || true; rm -f "$data/runs/$id.dat.tmp."* "$data/runs/$id-"*.dat.tmp.*;
           echo "run $id: stopped by a signal after $((SECONDS - start)) s (time limit or scancel)"; exit 143' TERM INT
     "$prog" run "$id" "$@" &
     child=$!
@@ -262,7 +262,9 @@ status() {
         sstate=$(awk -v j="$sub_summary" '$2 == j { print $3 " (" $4 ")" }' <<< "$q")
         if [ -n "$sstate" ]; then s="summary job $sub_summary $sstate"
         elif [ -f "$data/.figures" ] && [ "$(date -r "$data/.figures" +%s)" -ge "$sub_stamp" ]; then s="summary and figures done"
-        else s="summary job $sub_summary did not finish (see $data/slurm/logs/summary-$sub_summary.log)"; bad=1
+        elif [ -f "$data/slurm/logs/summary-$sub_summary.log" ]; then
+            s="summary job $sub_summary did not finish (see $data/slurm/logs/summary-$sub_summary.log)"; bad=1
+        else s="summary job $sub_summary never ran (cancelled, or held by a failed run)"; bad=1
         fi
         echo "$name: submitted $(date -d "@$sub_stamp" '+%F %T'): $done run(s) done, $queued queued or running," \
              "${#failed[@]} failed; $s"
