@@ -47,7 +47,9 @@ same_data() {
     return $bad
 }
 
-names=$(cd "$ref/data" && ls -d */ | tr -d / | grep -vx bench)
+# The experiments: the data directories the pipeline made figures from (not bench/ or
+# claims/).
+names=$(cd "$ref/data" && for d in */; do [ -f "$d.figures" ] && echo "${d%/}"; done)
 t0=$SECONDS
 
 # 1. Submit everything; wait; every job completed.
