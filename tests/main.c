@@ -19,6 +19,7 @@ int main(void)
     ntk_test_limit();
     ntk_test_hermite();
     ntk_test_kla();
+    ntk_test_kregress();
     ntk_test_stats();
     ntk_test_rf();
     ntk_test_data();

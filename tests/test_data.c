@@ -141,6 +141,38 @@ static void test_sphere(void)
     free(G);
 }
 
+/* Draws: k distinct indices in range; the same seed the same draw, and a shorter draw a
+ * prefix of a longer one; every item equally likely in every position (the count of
+ * item j at position 0 and among the first 3, over 20000 seeds, within 5 binomial
+ * standard errors). */
+static void test_draw(void)
+{
+    enum { C = 10, S = 20000 };
+    size_t a[C], b[C];
+    CHECK_OK(ntk_data_draw(42, C, C, a));
+    int seen[C] = {0}, perm = 1;
+    for (size_t i = 0; i < C; i++) perm &= a[i] < C && !seen[a[i]]++;
+    CU_ASSERT(perm);
+    CHECK_OK(ntk_data_draw(42, C, 4, b));
+    CU_ASSERT(memcmp(a, b, 4 * sizeof *a) == 0);
+    CHECK_OK(ntk_data_draw(43, C, C, b));
+    CU_ASSERT(memcmp(a, b, sizeof a) != 0);
+    double first[C] = {0}, top3[C] = {0};
+    for (unsigned long seed = 1; seed <= S; seed++) {
+        CHECK_OK(ntk_data_draw(seed, C, 3, b));
+        first[b[0]] += 1.0;
+        for (int i = 0; i < 3; i++) top3[b[i]] += 1.0;
+    }
+    for (int j = 0; j < C; j++) {
+        CHECK_CLOSE(first[j] / S, 0.1, 0, 5.0 * sqrt(0.1 * 0.9 / S));
+        CHECK_CLOSE(top3[j] / S, 0.3, 0, 5.0 * sqrt(0.3 * 0.7 / S));
+    }
+    CHECK_OK(ntk_data_draw(1, 5, 0, NULL));
+    CU_ASSERT(ntk_data_draw(1, 5, 6, b) == GSL_EINVAL);
+    CU_ASSERT(strstr(ntk_last_error(), "6 items asked of 5") != NULL);
+    CU_ASSERT(ntk_data_draw(1, 5, 2, NULL) == GSL_EINVAL);
+}
+
 static void test_bad_args(void)
 {
     double X[8], g[4] = {0.1, 0.2, 0.3, 0.4};
@@ -170,5 +202,6 @@ void ntk_test_data(void)
                 test_gaussian_determinism);
     CU_add_test(s, "gaussian: moments within 5 standard errors", test_gaussian_moments);
     CU_add_test(s, "sphere: unit norms, normalised gaussians, uniform moments", test_sphere);
+    CU_add_test(s, "draw: distinct, deterministic, prefixes, uniform", test_draw);
     CU_add_test(s, "bad arguments rejected", test_bad_args);
 }

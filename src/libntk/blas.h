@@ -16,4 +16,11 @@ char *openblas_get_corename(void); /* the CPU kernel set chosen at run time, e.g
 int openblas_get_num_threads(void);
 void openblas_set_num_threads(int num_threads);
 
+/* LAPACK's divide-and-conquer symmetric eigensolver, as OpenBLAS exports it (Fortran
+ * calling convention: every argument by pointer, column-major, the lengths of the two
+ * character arguments last). */
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+             double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t jobz_len,
+             size_t uplo_len);
+
 #endif

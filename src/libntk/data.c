@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "error.h"
 
@@ -81,6 +82,29 @@ int ntk_data_sphere(unsigned long seed, size_t N, size_t d, double *X)
         double norm = sqrt(norm2);
         for (size_t j = 0; j < d; j++) x[j] /= norm;
     }
+    gsl_rng_free(r);
+    return 0;
+}
+
+int ntk_data_draw(unsigned long seed, size_t count, size_t k, size_t *index)
+{
+    if (k > count) NTK_FAIL(GSL_EINVAL, "ntk_data_draw: %zu items asked of %zu", k, count);
+    if (k > 0 && !index) NTK_FAIL(GSL_EINVAL, "ntk_data_draw: index is NULL");
+    size_t *perm = malloc((count ? count : 1) * sizeof *perm);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!perm || !r) {
+        free(perm), gsl_rng_free(r);
+        NTK_FAIL(GSL_ENOMEM, "ntk_data_draw: out of memory (%zu items)", count);
+    }
+    gsl_rng_set(r, seed);
+    /* partial Fisher-Yates: position i takes a uniform pick among the count - i left */
+    for (size_t i = 0; i < count; i++) perm[i] = i;
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i + gsl_rng_uniform_int(r, count - i), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+        index[i] = perm[i];
+    }
+    free(perm);
     gsl_rng_free(r);
     return 0;
 }

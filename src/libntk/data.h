@@ -1,4 +1,5 @@
-/* data.h - input sets of the experiments: the unit circle, Gaussian inputs, the sphere. */
+/* data.h - input sets of the experiments: the unit circle, Gaussian inputs, the sphere,
+ * random subsets of a data set. */
 #ifndef NTK_DATA_H
 #define NTK_DATA_H
 
@@ -18,5 +19,11 @@ int ntk_data_gaussian(unsigned long seed, size_t N, size_t d, double *X);
 
 /* N points drawn uniformly on the unit sphere of R^d (normalised Gaussians), X (N x d). */
 int ntk_data_sphere(unsigned long seed, size_t N, size_t d, double *X);
+
+/* k distinct indices of 0..count-1 drawn uniformly without replacement, in the order
+ * drawn, into index (k): a partial Fisher-Yates shuffle of 0..count-1 by a GSL mt19937
+ * seeded with seed (the draw Figure 3's batch has always used). A prefix of the draw is
+ * itself a uniform draw, so the first m indices and the next k - m are disjoint sets. */
+int ntk_data_draw(unsigned long seed, size_t count, size_t k, size_t *index);
 
 #endif

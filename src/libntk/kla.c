@@ -1,8 +1,6 @@
 /* kla.c - kernel linear algebra; see kla.h. */
 #include "kla.h"
 
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -35,26 +33,32 @@ static int check_finite(size_t n, const double *a, const char *what)
 int ntk_kla_eig_sym(size_t N, const double *K, double *evals, double *evecs)
 {
     if (N < 1 || !K || !evals || !evecs) NTK_FAIL(GSL_EINVAL, "ntk_kla_eig_sym: bad arguments");
+    if (N > 46340) NTK_FAIL(GSL_EINVAL, "ntk_kla_eig_sym: N = %zu is beyond LAPACK's int indices", N);
     int st = check_finite(N * N, K, "ntk_kla_eig_sym: the matrix");
     if (st) return st;
-    gsl_matrix *A = gsl_matrix_alloc(N, N), *V = gsl_matrix_alloc(N, N);
-    gsl_vector *e = gsl_vector_alloc(N);
-    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(N);
-    if (!A || !V || !e || !w) { st = ntk_error(GSL_ENOMEM, "ntk_kla_eig_sym: out of memory (N = %zu)", N); goto done; }
-    memcpy(A->data, K, N * N * sizeof *K); /* A is N x N with tda = N */
-    st = gsl_eigen_symmv(A, e, V, w);
-    if (st) { ntk_error(st, "ntk_kla_eig_sym: the eigensolve failed: %s", ntk_last_error()); goto done; }
-    gsl_eigen_symmv_sort(e, V, GSL_EIGEN_SORT_VAL_DESC);
-    for (size_t k = 0; k < N; k++) {
-        evals[k] = gsl_vector_get(e, k);
-        for (size_t i = 0; i < N; i++) evecs[k * N + i] = gsl_matrix_get(V, i, k); /* column k */
+    /* LAPACK dsyevd (divide and conquer, blocked; see kla.h for its speed). K is symmetric, so its row-major array is its column-major array; the
+     * eigenvectors come back as columns of the column-major A, that is as rows of the
+     * row-major array, in increasing order of eigenvalue. */
+    const int n = (int)N;
+    int info = 0, lwork = -1, liwork = -1, iw;
+    double ww, *A = malloc(N * N * sizeof *A), *w = malloc(N * sizeof *w), *work = NULL;
+    int *iwork = NULL;
+    if (!A || !w) { st = ntk_error(GSL_ENOMEM, "ntk_kla_eig_sym: out of memory (N = %zu)", N); goto done; }
+    memcpy(A, K, N * N * sizeof *K);
+    dsyevd_("V", "U", &n, A, &n, w, &ww, &lwork, &iw, &liwork, &info, 1, 1); /* workspace query */
+    lwork = (int)ww, liwork = iw;
+    work = malloc((size_t)lwork * sizeof *work);
+    iwork = malloc((size_t)liwork * sizeof *iwork);
+    if (!work || !iwork) { st = ntk_error(GSL_ENOMEM, "ntk_kla_eig_sym: out of memory (N = %zu)", N); goto done; }
+    dsyevd_("V", "U", &n, A, &n, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    if (info != 0) { st = ntk_error(GSL_EFAILED, "ntk_kla_eig_sym: LAPACK dsyevd failed (info %d)", info); goto done; }
+    for (size_t k = 0; k < N; k++) { /* decreasing order */
+        evals[k] = w[N - 1 - k];
+        memcpy(evecs + k * N, A + (N - 1 - k) * N, N * sizeof *A);
         ntk_kla_eig_fix_sign(N, evecs + k * N);
     }
 done:
-    gsl_matrix_free(A);
-    gsl_matrix_free(V);
-    gsl_vector_free(e);
-    gsl_eigen_symmv_free(w);
+    free(A), free(w), free(work), free(iwork);
     return st;
 }
 
