@@ -71,7 +71,7 @@ ifeq ($(filter $(PROFILE),smoke default paper),)
 $(error unknown PROFILE '$(PROFILE)': use smoke, default or paper)
 endif
 
-.PHONY: all lib test help deps clean distclean figures programs claims $(EXP_NAMES)
+.PHONY: all lib test help deps clean distclean figures programs claims new-experiment $(EXP_NAMES)
 all: $(BIN)/ntk programs
 programs: $(EXP_PROGS)
 
@@ -88,6 +88,7 @@ help:
 	@echo "  make bench        speed against this machine's GEMM rate -> data/bench/results.dat"
 	@echo "  make claims       the paper's claims decided on the last run's data, beside the committed"
 	@echo "                    values (PROFILE=smoke: build/smoke/data; DATA=dir: any data directory)"
+	@echo "  make new-experiment NAME=...  a new experiment experiments/NAME/ from a working template"
 	@echo "  make estimate     every run's expected time, peak memory and disk (PROFILE=...)"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
@@ -262,6 +263,11 @@ claims: $(BIN)/claims
 $(BIN)/claims: $(BUILD)/cmd/claims.o $(HARNESS) $(LIB) | $(BIN)
 	$(CC) $(LDFLAGS) $< $(HARNESS) $(LIB) $(LDLIBS) -o $@
 -include $(BUILD)/cmd/claims.d
+
+# A new experiment from src/tools/template/ (experiments/PROTOCOL.md): registered by
+# being there, it runs, summarises and plots as made.
+new-experiment:
+	@bash src/tools/new-experiment.sh '$(NAME)'
 
 clean:
 	rm -rf build bin

@@ -62,6 +62,31 @@ static void check_rejected(const char *prog, const char *args, const char *expec
     CU_ASSERT(ok);
 }
 
+/* PROG --help: status 0, every line within 80 columns, each command explained. */
+static void check_help(const char *prog)
+{
+    const char *dir = getenv("NTK_BIN");
+    char cmd[1024], line[1024];
+    snprintf(cmd, sizeof cmd, "%s/%s --help", dir && *dir ? dir : "bin", prog);
+    FILE *f = popen(cmd, "r");
+    CU_ASSERT_FATAL(f != NULL);
+    size_t widest = 0, nlines = 0;
+    int seen[4] = {0};
+    const char *cmds[4] = {"\n  runs ", "\n  run ID ", "\n  summarize ", "\n  estimate "};
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\n");
+        widest = n > widest ? n : widest;
+        nlines++;
+        char with_nl[1100];
+        snprintf(with_nl, sizeof with_nl, "\n%s", line);
+        for (int k = 0; k < 4; k++) seen[k] |= strncmp(with_nl, cmds[k], strlen(cmds[k])) == 0;
+    }
+    int ok = pclose(f) == 0 && widest <= 80 && nlines > 10 && seen[0] && seen[1] && seen[2] && seen[3];
+    if (!ok) printf("\n    %s --help: %zu lines, widest %zu columns, commands %d%d%d%d", prog, nlines, widest, seen[0],
+                    seen[1], seen[2], seen[3]);
+    CU_ASSERT(ok);
+}
+
 static void test_bad_command_lines(void)
 {
     const char *list = getenv("NTK_EXPERIMENTS");
@@ -81,6 +106,7 @@ static void test_bad_command_lines(void)
         char msg[1024], out[256], args[512];
         int lines;
         CU_ASSERT(run(p, "--help", &lines, msg, sizeof msg) == 0);
+        check_help(p);
         /* summarize before any run: a message naming the missing file, nothing written */
         snprintf(out, sizeof out, "%s/empty-%s", tmp, p);
         snprintf(args, sizeof args, "summarize profile=smoke out=%s", out);

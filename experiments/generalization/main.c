@@ -427,8 +427,8 @@ static void summarize(const ntk_exp *e, const void *settings_)
 
 static const ntk_experiment generalization = {
     .name = "generalization",
-    .summary = "Generalization on MNIST: the test error of the limiting kernel's Gaussian along t\n"
-               "(NTK, and the NNGP beside it) against networks of several widths.",
+    .summary = "Generalization on MNIST: the test error of the limiting kernel's Gaussian\n"
+               "along t (NTK, and the NNGP beside it) against networks of several widths.",
     .params = defs,
     .nparams = NDEFS,
     .free_keys = free_keys,

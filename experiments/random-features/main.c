@@ -334,7 +334,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
     for (size_t k = 0; k < gd->nrows; k++) ntk_out_row(o, 8, gd->v + k * gd->ncols);
 
     o = ntk_exp_open(e, "gd-curves.dat");
-    ntk_out_param(o, "snapshots", "%s", ntk_table_param(&gc, "snapshots") ? ntk_table_param(&gc, "snapshots") : "");
+    ntk_out_param(o, "snapshots", "%s", ntk_exp_run_str(e, igd, "snapshots")); /* gd.dat's and its curves' */
     ntk_out_comment(o, "one data set per snapshot step; train = 1 on the training points");
     ntk_out_columns(o, "gamma target train f_theta f_kernel f_limit");
     for (size_t q = 0; q < gc.nsets; q++) {

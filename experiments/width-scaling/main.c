@@ -218,8 +218,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
         }
         double ic, mc, islope = ntk_stats_loglog_slope(W, wd, im, &ic), mslope = ntk_stats_loglog_slope(W, wd, mm, &mc);
         ntk_out_row_labelled(fit, s->nl[i]->name, 4, (double[]){islope, ic, mslope, mc});
-        fprintf(stderr, "%s: %s: slope of the distance at init %.3f, of the movement %.3f\n", e->name, s->nl[i]->name,
-                islope, mslope);
+        ntk_exp_note(e, "%s: slope of the distance at init %.3f, of the movement %.3f", s->nl[i]->name, islope, mslope);
         if (i + 1 < NL) ntk_out_next_set(sm), ntk_out_next_set(sd), ntk_out_next_set(dd);
     }
 #undef Q

@@ -158,7 +158,10 @@ size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out
 
 static void usage(const ntk_exp *e, const char *summary, const char *default_out)
 {
-    printf("usage: %s COMMAND [profile=NAME] [out=DIR] [key=value ...]\n\n%s\n\n", e->name, summary);
+    const char *args = "[profile=NAME] [out=DIR] [key=value ...]";
+    int len = printf("usage: %s COMMAND", e->name);
+    if (len + 1 + (int)strlen(args) <= 80) printf(" %s\n\n%s\n\n", args, summary);
+    else printf("\n         %s\n\n%s\n\n", args, summary);
     printf("COMMAND:\n"
            "  runs        list the ids of this profile's runs on stdout, one a line, and\n"
            "              their expected time in all on stderr\n"
@@ -424,6 +427,14 @@ size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width)
     return n;
 }
 
+
+double ntk_exp_net_params(const ntk_exp *e, size_t n0, long depth, long width)
+{
+    size_t *n = ntk_exp_widths(e, n0, depth, width);
+    double P = (double)ntk_net_count_params((size_t)depth, n);
+    free(n);
+    return P;
+}
 
 ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma)
 {

@@ -74,7 +74,7 @@ typedef struct {
  * its files (positive definiteness: 288 runs of milliseconds of work in 27 s). */
 #define NTK_EXP_RUN_OVERHEAD 0.05
 
-/* A run longer than this id is refused (ids are file names: letters, digits, - _ .). */
+/* Run ids are shorter than this; they name files: letters, digits, - _ . only. */
 #define NTK_EXP_ID_MAX 64
 
 /* One run of the list: its id, the experiment's description of it (run_size bytes,
@@ -149,7 +149,8 @@ double ntk_exp_file_bytes(double rows, double cols);
 int ntk_exp_main(const ntk_experiment *x, int argc, char **argv);
 
 /* Add a run to the list (from x->runs): its spec (run_size bytes, copied) and its id,
- * printf-formatted. */
+ * printf-formatted. An id given twice (a parameter list repeating a value) ends the
+ * program with status 2; an id that is not a file name, with status 1. */
 void ntk_exp_add_run(ntk_exp *e, const void *spec, const char *id_fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The data file of the run being computed, OUT/runs/ID.dat, or with a suffix
@@ -186,15 +187,21 @@ void ntk_exp_checkpoint(const ntk_exp *e, const char *const *except, char *path,
 
 /* Check one training loss: `loss` at step `step` of `what` (a label: "training"),
  * `loss0` the loss before the first step, lr the learning rate. A loss that is not
- * finite or above NTK_EXP_DIVERGED * loss0 ends the program with status 1:
- * "ID: WHAT diverged at step K (loss L, initial loss L0) with learning rate LR". */
+ * finite or above NTK_EXP_DIVERGED * loss0 ends the program with status 1 and no run
+ * file: "ID: WHAT diverged at step K (loss L, more than 10000 times its initial L0)
+ * with learning rate lr=LR; ...". */
 void ntk_exp_check_loss(const ntk_exp *e, const char *what, size_t step, double loss, double loss0, double lr);
 
 /* Layer widths of a net of n0 inputs, depth weight matrices, every hidden layer width
- * wide, one output: a malloc'd array n[0..depth] (free it), or status 1. */
+ * wide, one output: a malloc'd array n[0..depth] (free it; set n[depth] for more
+ * outputs), or status 1. */
 size_t *ntk_exp_widths(const ntk_exp *e, size_t n0, long depth, long width);
 
-/* A net of those widths (ntk_exp_widths), bias scale beta, nonlinearity sigma. */
+/* The number of parameters P of the net ntk_exp_net makes for these sizes (for costs). */
+double ntk_exp_net_params(const ntk_exp *e, size_t n0, long depth, long width);
+
+/* A net of n0 inputs, depth weight matrices, every hidden layer width wide and one
+ * output, bias scale beta, nonlinearity sigma (status 1 on a library error). */
 ntk_net *ntk_exp_net(const ntk_exp *e, size_t n0, long depth, long width, double beta, const ntk_nonlin *sigma);
 
 /* Print "PROG: message" (fmt) to stderr, remove every file this command opened, and
@@ -224,9 +231,10 @@ const ntk_nonlin *ntk_exp_nonlin(const ntk_exp *e, const char *key);
 size_t ntk_exp_nonlins(const ntk_exp *e, const char *key, const ntk_nonlin **out, size_t max);
 
 /* Train net by `steps` full-batch gradient steps of rate lr on the N inputs X (targets
- * Y; b holds N or more), with a progress line `label` (NULL: "PROG ID training"); every loss is checked
- * (ntk_exp_check_loss). Sets *loss0 to the loss before the first step (NaN if steps
- * is 0) and returns the loss after the last, 1/(2N) sum (f - y)^2. */
+ * Y; b holds N or more), with a progress line `label` (NULL: "PROG ID training");
+ * every loss is checked (ntk_exp_check_loss). Sets *loss0 to the loss before the
+ * first step (NaN if steps is 0) and returns the loss after the last, 1/(2N) sum
+ * (f - y)^2. */
 double ntk_exp_train(const ntk_exp *e, ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
                      long steps, double lr, const char *label, double *loss0);
 
