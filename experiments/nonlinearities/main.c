@@ -70,21 +70,20 @@ static void list_runs(ntk_exp *e, const void *settings_)
 
 /* Expected cost of one run: its networks' cross NTK of x0 with the grid, a forward and
  * a backward pass over grid + 1 inputs, about 4 (grid + 1) P flops per seed; and on the
- * quadrature path the limit, whose price per grid point is measured here on 3 points. */
+ * quadrature path the limit, LIMIT_PRICE seconds per grid point and layer on the
+ * reference machine (0.052 s for 181 points at depth 4, README.md). */
+#define LIMIT_PRICE 7.2e-5
 static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    ntk_exp_cost c = {(double)s->seeds * 4.0 * (double)(s->grid + 1) * ntk_exp_net_params(e, 2, s->depth, s->width), 0.0};
-    if (r->sig->closed == NTK_CLOSED_NONE) {
-        const double x0[2] = {1.0, 0.0}, X[6] = {0.6, 0.8, -0.28, 0.96, -0.936, -0.352};
-        double th[3];
-        ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
-        double t0 = ntk_progress_now();
-        ntk_limit_cross(r->sig, (size_t)s->depth, s->beta, x0, 1, X, 3, 2, lw, NULL, th);
-        c.seconds = (ntk_progress_now() - t0) / 3.0 * (double)s->grid;
-        ntk_limit_free(lw);
-    }
+    size_t *n = ntk_exp_widths(e, 2, s->depth, s->width);
+    ntk_exp_cost c = {
+        .flops = (double)s->seeds * 4.0 * (double)(s->grid + 1) * (double)ntk_net_count_params((size_t)s->depth, n),
+        .memory = ntk_exp_net_memory(e, 2, s->depth, s->width, (size_t)s->grid + 1),
+        .disk = ntk_exp_file_bytes((double)(s->grid * (s->seeds + 2)), 4.0)};
+    free(n);
+    if (r->sig->closed == NTK_CLOSED_NONE) c.seconds = LIMIT_PRICE * (double)s->depth * (double)s->grid;
     return c;
 }
 
@@ -240,6 +239,7 @@ static const ntk_experiment nonlinearities = {
     .settings = read_settings,
     .runs = list_runs,
     .cost = run_cost,
+    .gemm_efficiency = 0.47, /* calibrated: REPRODUCE.md, "The paper profiles on a cluster" */
     .run = run,
     .summarize = summarize,
 };

@@ -86,34 +86,20 @@ static void list_runs(ntk_exp *e, const void *settings_)
                 }
 }
 
-/* The price of one Gaussian expectation (one pair of points, one layer) on the
- * quadrature path for sig on the sphere of R^n0, measured once on a small Gram matrix
- * (16 points, depth 3; the second of two, the first warms the workspace up). */
-static double quadrature_price(const ntk_exp *e, const settings *s, size_t i, size_t a)
-{
-    static double price[32][4]; /* [nonlinearity][n0]; 0: not measured yet */
-    if (price[i][a] == 0.0) {
-        double X[16 * 3], K[16 * 16];
-        ntk_limit_ws *lw = ntk_exp_need(e, ntk_limit_alloc());
-        make_points(s, 16, s->n0s[a], X);
-        ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
-        double t0 = ntk_progress_now();
-        ntk_limit_gram(s->sig[i], 3, s->beta, X, 16, (size_t)s->n0s[a], lw, NULL, K);
-        price[i][a] = fmax((ntk_progress_now() - t0) / (16.0 * 17.0 / 2.0 * 2.0), 1e-12);
-        ntk_limit_free(lw);
-    }
-    return price[i][a];
-}
-
 /* Expected time: a Gram matrix costs about N^2 / 2 pairs x (L - 1) layers of Gaussian
- * expectations at the quadrature price; closed forms count as free. */
+ * expectations at QUAD_PRICE seconds each on the reference machine (calibrated:
+ * REPRODUCE.md); closed forms count as free. Memory: the Gram matrix, its eigenvectors
+ * and the points. */
+#define QUAD_PRICE 6e-7
 static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void *run_)
 {
-    const settings *s = settings_;
+    (void)e;
+    (void)settings_;
     const run_spec *r = run_;
-    if (r->sig->closed != NTK_CLOSED_NONE) return (ntk_exp_cost){0.0, 0.0};
-    double pairs = (double)r->N * (double)(r->N + 1) / 2.0;
-    return (ntk_exp_cost){0.0, quadrature_price(e, s, r->i, r->a) * pairs * (double)(r->L - 1)};
+    double N = (double)r->N, pairs = N * (N + 1.0) / 2.0;
+    ntk_exp_cost c = {.memory = 8.0 * (2.0 * N * N + N * (double)r->n0 + N), .disk = ntk_exp_file_bytes(N, 2.0)};
+    if (r->sig->closed == NTK_CLOSED_NONE) c.seconds = QUAD_PRICE * pairs * (double)(r->L - 1);
+    return c;
 }
 
 /* The Gram matrix Theta(L) on N points of the sphere of R^n0 and its eigenvalues. A

@@ -92,9 +92,14 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    double P = ntk_exp_net_params(e, 2, s->depth, r->width);
-    return (ntk_exp_cost){(double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P +
-                              (double)s->steps * 6.0 * (double)s->train * P, 0.0};
+    size_t *n = ntk_exp_widths(e, 2, s->depth, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n);
+    free(n);
+    size_t cap = (size_t)(s->grid + 1 > s->train ? s->grid + 1 : s->train);
+    return (ntk_exp_cost){.flops = (double)(s->init_draws + 1) * 4.0 * (double)(s->grid + 1) * P +
+                                   (double)s->steps * 6.0 * (double)s->train * P,
+                          .memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
+                          .disk = ntk_exp_file_bytes((double)(s->init_draws + 2), 6.0)};
 }
 
 static void run(const ntk_exp *e, const void *settings_, const void *run_)
@@ -235,6 +240,7 @@ static const ntk_experiment width_scaling = {
     .settings = read_settings,
     .runs = list_runs,
     .cost = run_cost,
+    .gemm_efficiency = 0.84, /* calibrated: REPRODUCE.md, "The paper profiles on a cluster" */
     .run = run,
     .summarize = summarize,
 };

@@ -19,6 +19,16 @@ nls = system("grep -v '^#' ".data."/fits.dat | awk '{print $1}' | tr '\\n' ' '")
 fitv(i, c) = real(system(sprintf("grep -v '^#' %s/fits.dat | awk 'NR == %d {print $%d}'", data, i, c)))
 first(i, c) = real(system(sprintf("grep -v '^#' %s/summary.dat | awk '$1 == \"%s\"' | head -1 | awk '{print $%d}'", data, word(nls, i), c)))
 nmin = first(1, 2)
+# Every value a plotted function needs, read once: a function sampled along x that
+# called system() would start a shell per sample (minutes per figure).
+nN = words(nls)
+array F[4 * nN]
+array P[2 * nN]
+do for [i=1:nN] {
+  do for [c=2:5] { F[4 * (i - 1) + c - 1] = fitv(i, c) }
+  P[2 * i - 1] = first(i, 3); P[2 * i] = first(i, 5)
+}
+fit_(i, c) = F[4 * (i - 1) + c - 1]
 nmax = real(system("grep -v '^#' ".data."/summary.dat | awk 'NF {print $2}' | sort -n | tail -1"))
 nD = hdr('init_draws')
 sh(i) = 1.0 + 0.04 * (i - 1)   # nonlinearities side by side at each width
@@ -40,9 +50,9 @@ set title '(a) distance of the NTK at initialisation to the limit' font ',11'
 plot for [i=1:words(nls)] data.'/init-draws.dat' index i-1 using ($2 * sh(i)):4 with points pt 7 ps 0.3 lc rgb colour(i) notitle, \
      for [i=1:words(nls)] data.'/summary.dat' index i-1 using ($2 * sh(i)):3:4 with yerrorbars pt 7 ps 0.9 lc rgb colour(i) \
        title word(nls, i).': mean ± std', \
-     for [i=1:words(nls)] exp(fitv(i, 3)) * x**fitv(i, 2) with lines lw 2 lc rgb colour(i) \
-       title sprintf('%s: fit, slope %.3f', word(nls, i), fitv(i, 2)), \
-     for [i=1:words(nls)] first(i, 3) * (x / nmin)**-0.5 with lines lw 1 dt 2 lc rgb colour(i) \
+     for [i=1:words(nls)] exp(fit_(i, 3)) * x**fit_(i, 2) with lines lw 2 lc rgb colour(i) \
+       title sprintf('%s: fit, slope %.3f', word(nls, i), fit_(i, 2)), \
+     for [i=1:words(nls)] P[2 * i - 1] * (x / nmin)**-0.5 with lines lw 1 dt 2 lc rgb colour(i) \
        title (i == 1 ? 'slope -1/2' : '')
 
 set ylabel '|{/Symbol Q}_T - {/Symbol Q}_0| / |{/Symbol Q}_0|'
@@ -50,10 +60,10 @@ set title sprintf('(b) movement of the NTK during training (t = %g, Figure 1 tas
 plot for [i=1:words(nls)] data.'/seeds.dat' index i-1 using ($2 * sh(i)):5 with points pt 7 ps 0.3 lc rgb colour(i) notitle, \
      for [i=1:words(nls)] data.'/summary.dat' index i-1 using ($2 * sh(i)):5:6 with yerrorbars pt 7 ps 0.9 lc rgb colour(i) \
        title word(nls, i).': mean ± std', \
-     for [i=1:words(nls)] exp(fitv(i, 5)) * x**fitv(i, 4) with lines lw 2 lc rgb colour(i) \
-       title sprintf('%s: fit, slope %.3f', word(nls, i), fitv(i, 4)), \
-     for [i=1:words(nls)] first(i, 5) * (x / nmin)**-0.5 with lines lw 1 dt 2 lc rgb colour(i) \
+     for [i=1:words(nls)] exp(fit_(i, 5)) * x**fit_(i, 4) with lines lw 2 lc rgb colour(i) \
+       title sprintf('%s: fit, slope %.3f', word(nls, i), fit_(i, 4)), \
+     for [i=1:words(nls)] P[2 * i] * (x / nmin)**-0.5 with lines lw 1 dt 2 lc rgb colour(i) \
        title (i == 1 ? 'slope -1/2' : ''), \
-     for [i=1:words(nls)] first(i, 5) * (x / nmin)**-1 with lines lw 1 dt 3 lc rgb colour(i) \
+     for [i=1:words(nls)] P[2 * i] * (x / nmin)**-1 with lines lw 1 dt 3 lc rgb colour(i) \
        title (i == 1 ? 'slope -1' : '')
 unset multiplot

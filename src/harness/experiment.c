@@ -505,74 +505,21 @@ static void commit(const ntk_exp *e)
     }
 }
 
-
-/* This machine's double-precision GEMM rate in flop/s, measured in ~0.2 s on square
- * matrices of side n (1024 is a good value). */
-static double gemm_rate(size_t n)
-{
-    double *A = malloc(3 * n * n * sizeof *A);
-    if (!A) return 0.0;
-    double *B = A + n * n, *C = B + n * n;
-    for (size_t i = 0; i < 2 * n * n; i++) A[i] = (double)(i % 7) * 0.1 - 0.3;
-    double best = 0.0;
-    for (int rep = 0; rep < 4; rep++) { /* the first is a warm-up, the best of the rest */
-        double t0 = ntk_progress_now();
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, A, (int)n,
-                    B, (int)n, 0.0, C, (int)n);
-        double dt = ntk_progress_now() - t0, rate = 2.0 * (double)n * (double)n * (double)n / dt;
-        if (rep > 0 && rate > best) best = rate;
-    }
-    free(A);
-    return best;
-}
-
-
-/* Seconds that cost c takes here; rate: the GEMM rate in flop/s (measured once). */
-static double cost_seconds(ntk_exp_cost c, double *rate)
-{
-    if (c.flops > 0.0 && *rate == 0.0) *rate = gemm_rate(1024);
-    return (c.flops > 0.0 ? c.flops / *rate : 0.0) + c.seconds;
-}
-
-
-/* "about 1m05s (12.3 GFLOP, 0.5s timed)" into buf. */
-static const char *cost_text(ntk_exp_cost c, double *rate, char *buf, size_t size)
-{
-    char d[32], t[32];
-    int n = snprintf(buf, size, "about %s", ntk_progress_format_duration(cost_seconds(c, rate), d, sizeof d));
-    if (c.flops > 0.0 && c.seconds > 0.0)
-        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP, %s timed)", c.flops / 1e9,
-                 ntk_progress_format_duration(c.seconds, t, sizeof t));
-    else if (c.flops > 0.0)
-        snprintf(buf + n, size - (size_t)n, " (%.3g GFLOP)", c.flops / 1e9);
-    return buf;
-}
-
-
-/* The expected time of one run, of all runs (each = 0), or of each run and all. */
+/* The expected time of one run, or of all runs (one NULL), on the reference machine;
+ * each: the estimate table of every run instead (estimate.c). */
 static void announce(const ntk_exp *e, const void *s, const ntk_exp_run *one, int each)
 {
-    double rate = 0.0;
-    char buf[128];
-    const size_t n = one ? 1 : e->nruns;
-    ntk_exp_cost all = {0.0, 0.0}, *c = ntk_exp_need(e, malloc(n * sizeof *c));
-    for (size_t i = 0; i < n; i++) {
-        c[i] = e->x->cost(e, s, one ? one->spec : e->runs[i].spec);
-        all.flops += c[i].flops, all.seconds += c[i].seconds;
+    if (each) {
+        ntk_exp_print_estimate(e, s);
+        return;
     }
-    cost_seconds(all, &rate);
-    char how[96] = "";
-    if (rate > 0.0) snprintf(how, sizeof how, " at this machine's GEMM rate (%.0f GFLOP/s)", rate / 1e9);
-    if (!each) {
-        fprintf(stderr, "%s: %s (%s profile): %s%s\n", e->name, one ? one->id : "all runs", e->params.profile,
-                cost_text(all, &rate, buf, sizeof buf), how);
-    } else {
-        fprintf(stderr, "%s: expected time of each run (%s profile)%s:\n", e->name, e->params.profile, how);
-        for (size_t i = 0; i < n; i++)
-            fprintf(stderr, "  %-24s %s\n", e->runs[i].id, cost_text(c[i], &rate, buf, sizeof buf));
-        fprintf(stderr, "  %-24s %s\n", "all runs", cost_text(all, &rate, buf, sizeof buf));
-    }
-    free(c);
+    double secs = 0.0;
+    for (size_t i = 0; i < (one ? 1 : e->nruns); i++)
+        secs += ntk_exp_cost_seconds(e->x, e->x->cost(e, s, one ? one->spec : e->runs[i].spec));
+    char d[32];
+    fprintf(stderr, "%s: %s (%s profile): about %s on the reference machine (%d threads, %.0f GFLOP/s GEMM)\n",
+            e->name, one ? one->id : "all runs", e->params.profile, ntk_progress_format_duration(secs, d, sizeof d),
+            NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9);
 }
 
 

@@ -51,13 +51,28 @@
 
 typedef enum { NTK_EXP_RUNS, NTK_EXP_RUN, NTK_EXP_SUMMARIZE, NTK_EXP_ESTIMATE } ntk_exp_command;
 
-/* What one run is expected to cost: floating-point work bound by matrix products
- * (timed at this machine's GEMM rate), plus seconds of other work the experiment
- * prices itself (quadrature, say). */
+/* What one run is expected to cost on the reference machine: floating-point work
+ * bound by matrix products (priced at NTK_EXP_REF_GEMM_RATE times the experiment's
+ * gemm_efficiency), plus seconds of other work the experiment prices itself
+ * (quadrature, say), and its peak memory and the bytes it writes (run files,
+ * checkpoints): what a scheduler must reserve (src/tools/slurm.sh). */
 typedef struct {
     double flops;
     double seconds;
+    double memory;  /* bytes the run allocates at its peak (NTK_EXP_BASE_MEMORY is added) */
+    double disk;    /* bytes the run writes */
 } ntk_exp_cost;
+
+/* The reference machine the estimates are priced on (and calibrated against: REPRODUCE.md,
+ * "The paper profiles on a cluster"): 2 cores, double-precision GEMM at 96 GFLOP/s with 2
+ * OpenBLAS threads (`make bench`, idle). A program and its libraries take about
+ * NTK_EXP_BASE_MEMORY before any run allocates. */
+#define NTK_EXP_REF_GEMM_RATE 96e9
+#define NTK_EXP_REF_THREADS 2
+#define NTK_EXP_BASE_MEMORY 64e6
+/* Seconds every run takes besides its work: starting the program, reading and writing
+ * its files (positive definiteness: 288 runs of milliseconds of work in 27 s). */
+#define NTK_EXP_RUN_OVERHEAD 0.05
 
 /* Run ids are shorter than this; they name files: letters, digits, - _ . only. */
 #define NTK_EXP_ID_MAX 64
@@ -92,6 +107,9 @@ typedef struct {
     void (*runs)(ntk_exp *e, const void *settings);
     /* The expected cost of one run. */
     ntk_exp_cost (*cost)(const ntk_exp *e, const void *settings, const void *run);
+    /* The share of NTK_EXP_REF_GEMM_RATE its runs' flops reach on the reference
+     * machine, as calibrated (0: 1). */
+    double gemm_efficiency;
     /* One run: compute, then write ntk_exp_run_file(e, NULL) (and any side files). */
     void (*run)(const ntk_exp *e, const void *settings, const void *run);
     /* The summary: e->runs[i].table holds run i's file, read and checked. */
@@ -110,6 +128,21 @@ struct ntk_exp {
     const ntk_exp_run *run;   /* the run being computed (command run) */
     struct ntk_exp_files *files; /* files opened, committed when the command ends */
 };
+
+/* The seconds cost c takes on the reference machine (x->gemm_efficiency applied). */
+double ntk_exp_cost_seconds(const ntk_experiment *x, ntk_exp_cost c);
+
+/* `estimate`: every run's time, peak memory and disk on the reference machine, as a
+ * table on stderr and as "ID SECONDS MEMORY_BYTES DISK_BYTES" lines on stdout (after
+ * two '#' lines), for schedulers. */
+void ntk_exp_print_estimate(const ntk_exp *e, const void *settings);
+
+/* Bytes of a network of the given depth and hidden width on n0 inputs (its parameters)
+ * and of a batch of cap inputs for it: most of a run's peak memory. */
+double ntk_exp_net_memory(const ntk_exp *e, size_t n0, long depth, long width, size_t cap);
+
+/* Bytes of a data file of rows x cols numbers (with its header). */
+double ntk_exp_file_bytes(double rows, double cols);
 
 /* The whole program: parse the command line, read the settings, list the runs, and do
  * the command. Returns the exit status (0); every failure exits from inside. */

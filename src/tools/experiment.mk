@@ -1,6 +1,6 @@
 # experiment.mk - the pipeline of one experiment, run by the top Makefile as
 #   make -f src/tools/experiment.mk NAME=fig1 DIR=fig1-ntk-convergence PROG=bin/... \
-#        PROFILE=default ARGS='...' OUTROOT='' [GATHER=1]
+#        PROFILE=default ARGS='...' OUTROOT='' [GATHER=1 [RUN_MISSING=1]] [SLURM=1]
 #
 # `PROG runs` lists the run ids (and prints the expected time on stderr)
 # -> one target per run id (independent, side by side under make -j; a finished
@@ -51,8 +51,15 @@ $(CONFIG): FORCE
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 # GATHER=1: the run files were made elsewhere (one run per machine, copied into
-# $(DATA)/runs/): take them as they are, run only the missing ones, and summarise.
+# $(DATA)/runs/): take them as they are and summarise. A missing run stops it, named,
+# before anything runs (one can take hours); RUN_MISSING=1 runs the missing ones here.
 ifeq ($(GATHER),1)
+MISSING := $(notdir $(basename $(filter-out $(wildcard $(RUN_FILES)),$(RUN_FILES))))
+ifneq ($(MISSING),)
+ifneq ($(RUN_MISSING),1)
+$(error $(NAME): GATHER=1: $(words $(MISSING)) of $(words $(RUNS)) runs missing in $(DATA)/runs/: $(MISSING). Copy them in, or add RUN_MISSING=1 to run them on this machine)
+endif
+endif
 RUN_PREREQS :=
 SUMMARY_PREREQS := FORCE $(RUN_FILES)
 else
@@ -101,3 +108,8 @@ $(DATA)/.figures: $(DATA)/.summary experiments/$(DIR)/plot.gp
 	    experiments/$(DIR)/plot.gp || exit 1; \
 	done
 	@touch $@
+
+# SLURM=1: submit the missing runs and the summary to Slurm instead of running them.
+ifeq ($(SLURM),1)
+include src/tools/slurm.mk
+endif

@@ -65,7 +65,8 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     const settings *s = settings_;
     const run_spec *r = run_;
     double P = ntk_exp_net_params(e, 2, s->depth, r->width);
-    return (ntk_exp_cost){5.0 * P, 0.0};
+    return (ntk_exp_cost){.flops = 5.0 * P, .memory = ntk_exp_net_memory(e, 2, s->depth, r->width, 1),
+                          .disk = ntk_exp_file_bytes(1.0, 3.0)};
 }
 
 /* One run: Theta(x0, x0) of one initialised network, into its run file's header. */
