@@ -24,6 +24,7 @@ static const ntk_param_def defs[] = {
     {"depth",   "3",      "3",           "3",                "L, the number of weight matrices"},
     {"beta",    "0.1",    "0.1",         "0.1",              "bias scale"},
     {"nonlin",  "relu",   "relu",        "relu",             "nonlinearity"},
+    {"precision", "double", "double",    "double",           "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -33,6 +34,7 @@ typedef struct {
     long seeds, depth;
     double beta;
     const ntk_nonlin *sigma;
+    ntk_precision precision;
 } settings;
 
 static void read_settings(const ntk_exp *e, void *settings_)
@@ -43,6 +45,7 @@ static void read_settings(const ntk_exp *e, void *settings_)
     s->depth = ntk_exp_long(e, "depth", 1, 20);
     s->beta = ntk_exp_double(e, "beta", 0.0, 100.0);
     s->sigma = ntk_exp_nonlin(e, "nonlin");
+    s->precision = ntk_exp_precision(e, "precision");
 }
 
 /* One run: a width (w: its index in the settings) and a seed. */
@@ -76,7 +79,7 @@ static void run(const ntk_exp *e, const void *settings_, const void *run_)
     const run_spec *r = run_;
     const double x0[2] = {1.0, 0.0};
     double theta;
-    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, s->sigma);
+    ntk_net *net = ntk_exp_net(e, 2, s->depth, r->width, s->beta, s->sigma, s->precision);
     ntk_batch *b1 = ntk_exp_need(e, ntk_batch_alloc(net, 1)), *b2 = ntk_exp_need(e, ntk_batch_alloc(net, 1));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)r->seed));
     ntk_exp_ok(e, ntk_entk_cross(net, b1, x0, 1, b2, x0, 1, &theta));
