@@ -1,5 +1,4 @@
-/* claims.c - `make claims`: the paper's claims checked against the data of the last run
- * (issue 14).
+/* claims.c - `make claims`: the paper's claims checked against the data of the last run.
  *
  *   claims [data=DIR] [committed=DIR] [out=FILE] [table]
  *
