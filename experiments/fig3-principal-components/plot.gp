@@ -17,6 +17,9 @@ stats data.'/curves-w'.word(widths, 1).'.dat' using 1 nooutput
 nseeds = STATS_blocks
 T = STATS_max
 lambda2 = real(system("sed -n 's/^# lambda2 = //p' ".data."/limit.dat"))
+# kernel gradient descent with the runs' step, drawn where it differs visibly (1% of 0.5)
+lr = real(system("sed -n 's/^# lr = //p' ".data."/limit.dat"))
+gap_discrete = real(system("sed -n 's/^# max_gap_discrete = //p' ".data."/limit.dat"))
 kernel = system("sed -n 's/^# kernel = //p' ".data."/components.dat")
 colour(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e', i)
 set grid lc rgb 'gray85'
@@ -54,4 +57,6 @@ set key top right box opaque font ',9'
 plot for [i=1:words(widths)] for [s=0:nseeds-1] data.'/curves-w'.word(widths, i).'.dat' index s \
        using 1:2 with lines lw 1.5 lc rgb colour(i) dt s+1 \
        title (s == 0 ? sprintf('n = %s', word(widths, i)) : ''), \
-     data.'/limit.dat' using 1:2 with lines lw 2 dt 2 lc rgb 'black' title 'limit'
+     data.'/limit.dat' using 1:2 with lines lw 2 dt 2 lc rgb 'black' title 'limit', \
+     for [show=1:(gap_discrete > 0.005)] data.'/limit.dat' using 1:3 with lines lw 1.5 dt 3 \
+       lc rgb 'gray40' title sprintf('kernel GD, lr %g', lr)

@@ -16,7 +16,14 @@
 double ntk_exp_cost_seconds(const ntk_experiment *x, ntk_exp_cost c)
 {
     double eff = x && x->gemm_efficiency > 0.0 ? x->gemm_efficiency : 1.0;
-    return c.flops / (NTK_EXP_REF_GEMM_RATE * eff) + c.seconds + NTK_EXP_RUN_OVERHEAD;
+    return c.flops / (NTK_EXP_REF_GEMM_RATE * eff) + c.flops_single / (NTK_EXP_REF_SGEMM_RATE * eff) + c.seconds +
+           NTK_EXP_RUN_OVERHEAD;
+}
+
+void ntk_exp_cost_net(ntk_exp_cost *c, ntk_precision p, double flops)
+{
+    if (p == NTK_SINGLE) c->flops_single += flops;
+    else c->flops += flops;
 }
 
 /* "1.23 GB" style, decimal units, into buf. */

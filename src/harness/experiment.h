@@ -53,11 +53,13 @@ typedef enum { NTK_EXP_RUNS, NTK_EXP_RUN, NTK_EXP_SUMMARIZE, NTK_EXP_ESTIMATE } 
 
 /* What one run is expected to cost on the reference machine: floating-point work
  * bound by matrix products (priced at NTK_EXP_REF_GEMM_RATE times the experiment's
- * gemm_efficiency), plus seconds of other work the experiment prices itself
+ * gemm_efficiency; work done in float32 GEMMs, flops_single, at NTK_EXP_REF_SGEMM_RATE
+ * times the same efficiency), plus seconds of other work the experiment prices itself
  * (quadrature, say), and its peak memory and the bytes it writes (run files,
  * checkpoints): what a scheduler must reserve (src/tools/slurm.sh). */
 typedef struct {
     double flops;
+    double flops_single; /* of a network in single precision: ntk_exp_cost_net */
     double seconds;
     double memory;  /* bytes the run allocates at its peak (NTK_EXP_BASE_MEMORY is added) */
     double disk;    /* bytes the run writes */
@@ -68,6 +70,8 @@ typedef struct {
  * OpenBLAS threads (`make bench`, idle). A program and its libraries take about
  * NTK_EXP_BASE_MEMORY before any run allocates. */
 #define NTK_EXP_REF_GEMM_RATE 96e9
+/* float32 GEMM on the same machine (`make bench`, sgemm-2048, idle: 181-199 GFLOP/s) */
+#define NTK_EXP_REF_SGEMM_RATE 181e9
 #define NTK_EXP_REF_THREADS 2
 #define NTK_EXP_BASE_MEMORY 64e6
 /* Seconds every run takes besides its work: starting the program, reading and writing
@@ -128,6 +132,9 @@ struct ntk_exp {
     const ntk_exp_run *run;   /* the run being computed (command run) */
     struct ntk_exp_files *files; /* files opened, committed when the command ends */
 };
+
+/* Adds flops of a network's work in precision p to c (flops, or flops_single). */
+void ntk_exp_cost_net(ntk_exp_cost *c, ntk_precision p, double flops);
 
 /* The seconds cost c takes on the reference machine (x->gemm_efficiency applied). */
 double ntk_exp_cost_seconds(const ntk_experiment *x, ntk_exp_cost c);
