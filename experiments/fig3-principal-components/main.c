@@ -46,16 +46,17 @@ static const ntk_param_def defs[] = {
     {"eig_depths",   "3,4,5,6", "3,4,5,6", "3,4,5,6",     "depths of the eigenvalue table (analytic limit)"},
     {"power_tol",    "1e-12", "1e-12",  "1e-12",          "power iteration: residual |Kv - lambda v| <= tol lambda1"},
     {"checkpoint",   "300",  "300",     "300",            "seconds between checkpoints of a training run (0: none)"},
+    {"kernel_every", "0",    "0",       "0",              "every K steps, the trained net's own NTK: lambda1 and the rate along f2 (runs/ID-kernel.dat; 0: off; needs checkpoint=0)"},
     {"precision",    "single", "single", "single",        "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double; README: measured)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 /* the settings a run file may differ in from the summary's: they change no result */
-static const char *const free_keys[] = {"checkpoint", "mnist", NULL};
+static const char *const free_keys[] = {"checkpoint", "mnist", "kernel_every", NULL};
 #define NPC 3 /* principal components kept */
 
 typedef struct {
     char mnist[1024], labels_path[1024];
-    long N, batch_seed, depth, kernel_width, kernel_seed, seeds, steps, checkpoint;
+    long N, batch_seed, depth, kernel_width, kernel_seed, seeds, steps, checkpoint, kernel_every;
     long widths[16], eig_depths[16];
     size_t nwidths, neig;
     double beta, lr, power_tol;
@@ -82,6 +83,9 @@ static void read_settings(const ntk_exp *e, void *settings_)
     s->neig = ntk_exp_longs(e, "eig_depths", 2, 20, 16, s->eig_depths);
     s->power_tol = ntk_exp_double(e, "power_tol", 1e-15, 1e-3);
     s->checkpoint = ntk_exp_long(e, "checkpoint", 0, 1L << 30);
+    s->kernel_every = ntk_exp_long(e, "kernel_every", 0, 1L << 30);
+    if (s->kernel_every > 0 && s->checkpoint > 0)
+        ntk_exp_die(e, 2, "kernel_every=%ld records outside the checkpoint: set checkpoint=0 with it", s->kernel_every);
     s->sigma = ntk_exp_nonlin(e, "nonlin");
     s->precision = ntk_exp_precision(e, "precision");
 }
@@ -218,6 +222,9 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     /* training: the network, and its checkpoint (parameters and record) beside the file */
     double train = mem + ntk_exp_net_memory(e, dim, s->depth, r->width, (size_t)s->N) + 16.0 * (double)(s->steps + 1);
     ntk_exp_cost_net(&c, s->precision, (6.0 * (double)s->steps + 4.0) * N * P);
+    if (s->kernel_every > 0) /* the net's own Gram, (steps / every + 1) times */
+        ntk_exp_cost_net(&c, s->precision, ((double)(s->steps / s->kernel_every) + 1.0) *
+                                               (4.0 * N * P + 2.0 * N * N * (double)r->width * (double)s->depth));
     c.memory = c.memory > train ? c.memory : train;
     c.disk = ntk_exp_file_bytes((double)(s->steps + 1), 3.0) + (s->checkpoint > 0 ? 8.0 * P + 16.0 * (double)(s->steps + 1) : 0.0);
     return c;
@@ -264,6 +271,26 @@ static void run_pca(const ntk_exp *e, const settings *s)
     if (s->kernel_width > 0) free(lim.f);
 }
 
+/* The trained network's own kernel at its current parameters (kernel_every): the top
+ * eigenvalue of K/N, which bounds the stable step (lr lambda1 < 2), and the rate along
+ * f2, <f2, K f2 / N> / N (RMS inner product; lambda2 of the fixed kernel in the limit),
+ * which sets the decay of g_t. Uses the batch's buffers: call it between steps. */
+static void own_kernel(const ntk_exp *e, const settings *s, const ntk_net *net, ntk_batch *b, const double *X,
+                       const double *f2, double *K, double *v, double *lambda1, double *rate_f2)
+{
+    const size_t N = (size_t)s->N;
+    ntk_exp_ok(e, ntk_entk_gram(net, b, X, N, K));
+    for (size_t i = 0; i < N * N; i++) K[i] /= (double)N;
+    ntk_exp_ok(e, ntk_kla_power_top(N, K, 1, 1e-10, 1000000, 7, lambda1, v, NULL));
+    double q = 0.0;
+    for (size_t i = 0; i < N; i++) {
+        double Kf = 0.0;
+        for (size_t j = 0; j < N; j++) Kf += K[i * N + j] * f2[j];
+        q += f2[i] * Kf;
+    }
+    *rate_f2 = q / (double)N;
+}
+
 /* One training run: width, seed; resumes from its checkpoint. */
 static void run_train(const ntk_exp *e, const settings *s, long width, long seed)
 {
@@ -303,8 +330,17 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     snprintf(label, sizeof label, "%s %s training", e->name, e->run->id);
     ntk_progress_start(&prog, label, (double)(T - k0));
     double last_ckpt = ntk_progress_now(), loss0 = k0 ? 0.5 * (rec[0] * rec[0] + rec[1] * rec[1]) : NAN;
+    const size_t every = (size_t)s->kernel_every, ntrack = every ? T / every + 2 : 0;
+    double *track = every ? malloc(3 * ntrack * sizeof *track) : NULL, *K = NULL, *v = NULL;
+    size_t ntracked = 0;
+    if (every) K = malloc(N * N * sizeof *K), v = malloc(N * sizeof *v);
     for (size_t k = k0; k < T; k++) {
         double loss;
+        if (every && k % every == 0) {
+            track[3 * ntracked] = s->lr * (double)k;
+            own_kernel(e, s, net, b, X, f2, K, v, &track[3 * ntracked + 1], &track[3 * ntracked + 2]);
+            ntracked++;
+        }
         ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, &loss));
         if (k == 0) loss0 = loss;
         ntk_exp_check_loss(e, "training", k, loss, loss0, s->lr);
@@ -316,6 +352,11 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
         ntk_progress_update(&prog, (double)(k + 1 - k0));
     }
     ntk_progress_end(&prog);
+    if (every) { /* the kernel at the end */
+        track[3 * ntracked] = s->lr * (double)T;
+        own_kernel(e, s, net, b, X, f2, K, v, &track[3 * ntracked + 1], &track[3 * ntracked + 2]);
+        ntracked++;
+    }
     ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
     ntk_kla_split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
     ntk_exp_check_loss(e, "training", T, 0.5 * (rec[2 * T] * rec[2 * T] + rec[2 * T + 1] * rec[2 * T + 1]), loss0, s->lr);
@@ -329,6 +370,17 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     ntk_out_comment(o, "g, h: RMS over the batch of the error f_theta(t) - f* along f2 and orthogonal to it");
     ntk_out_columns(o, "t g h");
     for (size_t k = 0; k <= T; k++) ntk_out_row(o, 3, (double[]){s->lr * (double)k, rec[2 * k], rec[2 * k + 1]});
+    if (every) {
+        ntk_out *ko = ntk_exp_run_file(e, "-kernel");
+        ntk_out_param(ko, "width", "%ld", width);
+        ntk_out_param(ko, "seed", "%ld", seed);
+        ntk_out_param(ko, "lambda2", "%.17g", p.lambda[1]);
+        ntk_out_comment(ko, "the trained net's own NTK on the batch: lambda1 = top eigenvalue of K/N (stable steps:");
+        ntk_out_comment(ko, "lr lambda1 < 2); rate_f2 = <f2, K f2 / N> (RMS), the decay rate of g_t (lambda2 above in the limit)");
+        ntk_out_columns(ko, "t lambda1 rate_f2");
+        for (size_t k = 0; k < ntracked; k++) ntk_out_row(ko, 3, &track[3 * k]);
+        free(track), free(K), free(v);
+    }
 
     ntk_batch_free(b);
     ntk_net_free(net);

@@ -266,16 +266,48 @@ static void trainer_free(trainer *t)
     ntk_net_free(t->net);
 }
 
-/* Each repeat times the reference GEMM of the network's precision and then the step,
- * so that both medians come from the same stretch of the machine's time; the
- * reference is the step's flops at that paired GEMM rate. */
+/* The matrix products of one gradient step alone, with the step's shapes, operands
+ * and precision (net_source.inc: forward z(l+1) = A(l) W(l)^T, backward
+ * D(l) = D(l+1) W(l), update W(l) += D(l+1)^T A(l)), on the buffers of a step already
+ * taken and an update too small to move the timings: how fast OpenBLAS runs these
+ * shapes, apart from everything else the step does. */
+#define STEP_GEMMS(gemm, T, theta, a, d)                                                                  \
+    for (size_t l = 0; l < L; l++) {                                                                      \
+        T *W = net->theta + net->off_w[l];                                                                \
+        if (l + 1 < L)                                                                                    \
+            gemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)n[l + 1], (int)n[l], 1, b->a[l],   \
+                 (int)n[l], W, (int)n[l], 1, b->a[l + 1], (int)n[l + 1]);                                  \
+        if (l >= 1)                                                                                       \
+            gemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)n[l], (int)n[l + 1], 1, b->d[l + 1], \
+                 (int)n[l + 1], W, (int)n[l], 0, b->d[l], (int)n[l]);                                      \
+        gemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n[l + 1], (int)n[l], (int)N, (T)1e-30, b->d[l + 1], \
+             (int)n[l + 1], b->a[l], (int)n[l], 1, W, (int)n[l]);                                          \
+    }
+
+static void step_gemms(trainer *t)
+{
+    const ntk_net *net = t->net;
+    ntk_batch *b = t->b;
+    const size_t L = net->L, N = t->N, *n = net->n;
+    if (net->precision == NTK_SINGLE) {
+        STEP_GEMMS(cblas_sgemm, float, theta_float, a_float, d_float)
+    } else {
+        STEP_GEMMS(cblas_dgemm, double, theta, a, d)
+    }
+}
+
+/* Each repeat times the reference GEMM of the network's precision, the step, and the
+ * step's GEMMs alone, so that the medians come from the same stretch of the machine's
+ * time; the reference is the step's flops at that paired GEMM rate. The GEMMs alone
+ * are a note: the share of the gap that is OpenBLAS at these shapes. */
 static void bench_train(const char *name, ntk_precision p, const char *shape_name, size_t width, size_t nrep)
 {
     if (!wanted(name)) return;
     trainer tr = trainer_make(find_shape(shape_name), width, p);
-    double ts[16], tg[16];
+    double ts[16], tg[16], tm[16];
     size_t r = reps(nrep) < 16 ? reps(nrep) : 16;
     trainer_step(&tr, name); /* warm-up */
+    step_gemms(&tr);
     for (size_t k = 0; k < r; k++) {
         double t0 = ntk_progress_now();
         ref_gemm(p);
@@ -283,13 +315,18 @@ static void bench_train(const char *name, ntk_precision p, const char *shape_nam
         t0 = ntk_progress_now();
         trainer_step(&tr, name);
         ts[k] = ntk_progress_now() - t0;
+        t0 = ntk_progress_now();
+        step_gemms(&tr);
+        tm[k] = ntk_progress_now() - t0;
     }
-    double t = median(ts, r), rate = ref_flops() / median(tg, r);
+    double t = median(ts, r), rate = ref_flops() / median(tg, r), tgemms = median(tm, r);
     double flops = ntk_net_step_flops(tr.net, tr.N);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.0f%% of %cgemm at %.1f)", flops / t / 1e9,
-             100.0 * flops / t / rate, p == NTK_SINGLE ? 's' : 'd', rate / 1e9);
+    char buf[64], c = p == NTK_SINGLE ? 's' : 'd';
+    snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.0f%% of %cgemm at %.1f)", flops / t / 1e9, 100.0 * flops / t / rate, c,
+             rate / 1e9);
     add_row(name, t, flops / rate, 1.25, buf);
+    note("%s: the step at %.0f%% of %cgemm-2048; its GEMMs alone (same shapes) at %.0f%%, %.0f%% of the step's time",
+         name, 100.0 * flops / t / rate, c, 100.0 * flops / tgemms / rate, 100.0 * tgemms / t);
     trainer_free(&tr);
 }
 
