@@ -50,13 +50,16 @@ check "damaged fig1 data: exit 1" status 1
 check "damaged fig1 data: verdict.dat row -1" grep -Eq '^fig1-variance .* -1$' "$tmp/bad/claims/verdict.dat"
 
 # 2. the rate fit on exact power laws
-synth() { # exponent -> $tmp/$1/width-scaling/summary.dat
-    mkdir -p "$tmp/rate$1/width-scaling"
-    { printf '# produced by a test\n# profile = test\n# seeds = 10\n# init_draws = 10\n# some new provenance line\n'
-      printf '# columns: nonlin width init_dist_mean init_dist_std move_mean move_std\n'
-      for w in 64 128 256 512 1024; do
-          awk -v w="$w" -v e="$1" 'BEGIN { m = 2.385 * w ^ e; printf "relu %d %.17g %.17g %.17g %.17g\n", w, m, 0.5 * m, 7 / w, 2 / w }'
-      done; } >"$tmp/rate$1/width-scaling/summary.dat"
+powerlaw() { # exponent, file (under $tmp), header lines, columns, an awk statement printing a row of
+             # width w and mean m = 2.385 w^exponent: five widths 64 to 1024
+    mkdir -p "$(dirname "$tmp/$2")"
+    { printf '# produced by a test\n# profile = test\n%b' "$3"; printf '# columns: %s\n' "$4"
+      for w in 64 128 256 512 1024; do awk -v w="$w" -v e="$1" "BEGIN { m = 2.385 * w ^ e; $5 }"; done; } >"$tmp/$2"
+}
+synth() { # exponent -> $tmp/rate$1/width-scaling/summary.dat
+    powerlaw "$1" "rate$1/width-scaling/summary.dat" '# seeds = 10\n# init_draws = 10\n# some new provenance line\n' \
+        'nonlin width init_dist_mean init_dist_std move_mean move_std' \
+        'printf "relu %d %.17g %.17g %.17g %.17g\n", w, m, 0.5 * m, 7 / w, 2 / w'
 }
 synth -0.5; synth -0.8
 run "$tmp/rate-0.5"
@@ -116,12 +119,9 @@ setcol "$tmp/gen5/generalization/summary.dat" net 512 test_mse "$einf"
 run "$tmp/gen5"
 check "limit converged, test MSE at the limit's: gen-infinity passes" grep -Eq '^pass +gen-infinity ' "$tmp/out"
 gsynth() { # exponent -> $tmp/gsynth$1/generalization/distance.dat, five widths, five seeds
-    mkdir -p "$tmp/gsynth$1/generalization"
-    { printf '# produced by a test\n# profile = test\n# seeds = 5\n# t = 6000\n'
-      printf '# columns: width dist dist_std dist_mean dist_mean_std fit\n'
-      for w in 64 128 256 512 1024; do
-          awk -v w="$w" -v e="$1" 'BEGIN { m = 2.385 * w ^ e; printf "%d %.17g %.17g %.17g %.17g %.17g\n", w, m, 0.1 * m, m, 0.1 * m, m }'
-      done; } >"$tmp/gsynth$1/generalization/distance.dat"
+    powerlaw "$1" "gsynth$1/generalization/distance.dat" '# seeds = 5\n# t = 6000\n' \
+        'width dist dist_std dist_mean dist_mean_std fit' \
+        'printf "%d %.17g %.17g %.17g %.17g %.17g\n", w, m, 0.1 * m, m, 0.1 * m, m'
 }
 gsynth -0.5; gsynth -0.2
 run "$tmp/gsynth-0.5"
