@@ -43,6 +43,8 @@ void ntk_test_hermite(void);
 void ntk_test_kla(void);
 void ntk_test_kregress(void);
 void ntk_test_data(void);
+void ntk_test_grid(void);
+void ntk_test_mnist(void);
 void ntk_test_idx(void);
 void ntk_test_output(void);
 void ntk_test_params(void);

@@ -24,6 +24,8 @@ int main(void)
     ntk_test_stats();
     ntk_test_rf();
     ntk_test_data();
+    ntk_test_grid();
+    ntk_test_mnist();
     ntk_test_atomic();
     ntk_test_idx();
     ntk_test_output();

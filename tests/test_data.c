@@ -1,5 +1,6 @@
 /* test_data.c - the input sets: circle angles and points, seeded Gaussians (bit-for-bit
- * determinism, moments within 5 standard errors), points on the sphere, bad arguments.
+ * determinism, moments within 5 standard errors), points on the sphere, random draws
+ * and test/training splits, bad arguments.
  * The statistical tolerances are 5 standard errors computed from the distribution's
  * own moments; with fixed seeds the outcome is deterministic anyway. */
 #include <math.h>
@@ -173,6 +174,53 @@ static void test_draw(void)
     CU_ASSERT(ntk_data_draw(1, 5, 2, NULL) == GSL_EINVAL);
 }
 
+/* A data set whose rows say where they came from: row i is (i, i + 0.25, i + 0.5),
+ * label i mod 7. */
+enum { SN = 40, SD = 3 };
+static void numbered(double *X, int *lab)
+{
+    for (int i = 0; i < SN; i++) {
+        for (int d = 0; d < SD; d++) X[i * SD + d] = i + 0.25 * d;
+        lab[i] = i % 7;
+    }
+}
+
+/* The split copies the rows of one draw: the first M test, the next N training, so the
+ * two are disjoint, training sets of one seed are nested, and labels follow their rows. */
+static void test_split(void)
+{
+    double X[SN * SD], Xt[10 * SD], Xs[20 * SD], Xt2[10 * SD], Xs2[8 * SD];
+    int lab[SN], lt[10], ls[20], lt2[10], ls2[8];
+    size_t idx[30];
+    numbered(X, lab);
+    CHECK_OK(ntk_data_split(2385, SN, SD, X, lab, 10, 20, Xt, lt, Xs, ls));
+    CHECK_OK(ntk_data_draw(2385, SN, 30, idx));
+    int ok = 1, seen[SN] = {0};
+    for (int i = 0; i < 30; i++) {
+        const double *row = i < 10 ? Xt + i * SD : Xs + (i - 10) * SD;
+        const int l = i < 10 ? lt[i] : ls[i - 10];
+        ok &= memcmp(row, X + idx[i] * SD, SD * sizeof *row) == 0 && l == lab[idx[i]];
+        ok &= !seen[(size_t)row[0]]++; /* each row of X once: disjoint sets */
+    }
+    CU_ASSERT(ok);
+    /* a smaller training set of the same seed and M: the same test set, the start of the larger one */
+    CHECK_OK(ntk_data_split(2385, SN, SD, X, lab, 10, 8, Xt2, lt2, Xs2, ls2));
+    CU_ASSERT(memcmp(Xt2, Xt, sizeof Xt) == 0 && memcmp(lt2, lt, sizeof lt) == 0);
+    CU_ASSERT(memcmp(Xs2, Xs, sizeof Xs2) == 0 && memcmp(ls2, ls, sizeof ls2) == 0);
+    /* no labels; every row; too many rows */
+    CHECK_OK(ntk_data_split(2385, SN, SD, X, NULL, 10, 8, Xt2, NULL, Xs2, NULL));
+    CU_ASSERT(memcmp(Xs2, Xs, sizeof Xs2) == 0);
+    double all[SN * SD];
+    CHECK_OK(ntk_data_split(7, SN, SD, X, NULL, 0, SN, NULL, NULL, all, NULL));
+    double sum = 0.0;
+    for (int i = 0; i < SN; i++) sum += all[i * SD];
+    CHECK_CLOSE(sum, SN * (SN - 1) / 2.0, 0, 0); /* a permutation of the rows */
+    CU_ASSERT(ntk_data_split(1, SN, SD, X, lab, 30, 11, Xt, lt, Xs, ls) == GSL_EINVAL);
+    CU_ASSERT(strstr(ntk_last_error(), "30 test and 11 training rows asked of 40") != NULL);
+    CU_ASSERT(ntk_data_split(1, SN, SD, X, lab, 10, 20, Xt, NULL, Xs, ls) == GSL_EINVAL);
+    CU_ASSERT(ntk_data_split(1, SN, SD, NULL, lab, 10, 20, Xt, lt, Xs, ls) == GSL_EINVAL);
+}
+
 static void test_bad_args(void)
 {
     double X[8], g[4] = {0.1, 0.2, 0.3, 0.4};
@@ -203,5 +251,6 @@ void ntk_test_data(void)
     CU_add_test(s, "gaussian: moments within 5 standard errors", test_gaussian_moments);
     CU_add_test(s, "sphere: unit norms, normalised gaussians, uniform moments", test_sphere);
     CU_add_test(s, "draw: distinct, deterministic, prefixes, uniform", test_draw);
+    CU_add_test(s, "split: rows of one draw, disjoint, nested, labels with their rows", test_split);
     CU_add_test(s, "bad arguments rejected", test_bad_args);
 }

@@ -1,7 +1,8 @@
 /* test_kregress.c - kernel regression along the training time (kregress.h): the closed
- * form against explicit kernel gradient descent steps, the t = infinity limit against a
- * Cholesky solve, the variance against explicit steps from the prior's own functions and
- * against ntk_kla_gp_limit, the scores against hand computations, and every error path. */
+ * form against explicit kernel gradient descent steps (from 0 and from a given initial
+ * function), the t = infinity limit against a Cholesky solve, the variance against
+ * explicit steps from the prior's own functions and against ntk_kla_gp_limit, the scores
+ * against hand computations, and every error path. */
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
@@ -96,6 +97,33 @@ static void test_against_steps(void)
     for (int k = 0; k < N * C; k++) CU_ASSERT(F[k] == 0.0);
     CHECK_OK(ntk_kreg_fit(r, INFINITY, C, Y, F));
     CHECK_ARRAY(F, Y, N * C, 1e-10, 1e-12, "fit at t = infinity interpolates the targets");
+    ntk_kreg_free(r);
+}
+
+/* Started from a function f_0 that is not 0: the closed form against Euler steps from
+ * f_0 on the joint set (test points: f_0(x) + K_x A_t (Y - f_0(X))), the same
+ * tolerance as from 0; it is f_0's own test values at t = 0. */
+static void test_from_init(void)
+{
+    double T[J * J], S[J * J], TXX[N * N], TxX[M * N], Y[N * C], f0[J * C];
+    joint_kernels(T, S);
+    blocks(T, TXX, TxX, NULL);
+    targets(Y);
+    for (int z = 0; z < J; z++)
+        for (int c = 0; c < C; c++) f0[z * C + c] = 0.7 * cos(0.9 * z - 1.7 * c + 0.3);
+    ntk_kreg *r = ntk_kreg_alloc(N, TXX, M, TxX);
+    CU_ASSERT_FATAL(r != NULL);
+    const double t = (double)N / r->lam[N - 1];
+    double F[M * C], f[J * C], ref = 0.0;
+    CHECK_OK(ntk_kreg_predict_from(r, t, C, Y, f0, f0 + N * C, F));
+    memcpy(f, f0, sizeof f);
+    euler(T, C, Y, t / 200000.0, 200000, f);
+    for (int k = 0; k < M * C; k++) ref = fmax(ref, fabs(F[k]));
+    CHECK_ARRAY(F, f + N * C, M * C, 0, 1e-4 * ref, "from f_0: closed form vs 200000 explicit steps (test)");
+    CHECK_OK(ntk_kreg_predict_from(r, 0.0, C, Y, f0, f0 + N * C, F));
+    CU_ASSERT(memcmp(F, f0 + N * C, sizeof F) == 0);
+    CU_ASSERT(ntk_kreg_predict_from(r, t, C, Y, NULL, f0 + N * C, F) == GSL_EINVAL);
+    CU_ASSERT(ntk_kreg_predict_from(r, -1.0, C, Y, f0, f0 + N * C, F) == GSL_EINVAL);
     ntk_kreg_free(r);
 }
 
@@ -232,6 +260,37 @@ static void test_errors(void)
     ntk_kreg_free(NULL);
 }
 
+/* ntk_kreg_test_error is the prediction, its score and the mean variance, each as the
+ * separate calls give it, bit for bit; without a prior it needs var = NULL. */
+static void test_test_error(void)
+{
+    double T[J * J], S[J * J], TXX[N * N], TxX[M * N], SXX[N * N], SxX[M * N], sxx[M], Y[N * C], Yt[M * C];
+    int lt[M];
+    joint_kernels(T, S);
+    blocks(T, TXX, TxX, NULL);
+    blocks(S, SXX, SxX, sxx);
+    targets(Y);
+    for (int i = 0; i < M; i++) {
+        lt[i] = (3 * i + 1) % C;
+        for (int c = 0; c < C; c++) Yt[i * C + c] = (c == lt[i]) - 1.0 / C;
+    }
+    ntk_kreg *r = ntk_kreg_alloc(N, TXX, M, TxX);
+    CU_ASSERT_FATAL(r != NULL);
+    double F[M * C], F2[M * C], mse, acc, var, m2, a2, v2;
+    CU_ASSERT(ntk_kreg_test_error(r, 2.5, C, Y, Yt, lt, F, &mse, &acc, &var) == GSL_EINVAL); /* no prior */
+    CHECK_OK(ntk_kreg_test_error(r, 2.5, C, Y, Yt, lt, F, &mse, &acc, NULL));
+    CHECK_OK(ntk_kreg_prior(r, SXX, SxX, sxx));
+    for (int pass = 0; pass < 2; pass++) {
+        const double t = pass ? INFINITY : 2.5;
+        CHECK_OK(ntk_kreg_test_error(r, t, C, Y, Yt, lt, F, &mse, &acc, &var));
+        CHECK_OK(ntk_kreg_predict(r, t, C, Y, F2));
+        CHECK_OK(ntk_kreg_score(M, C, F2, Yt, lt, &m2, &a2));
+        CHECK_OK(ntk_kreg_var_mean(r, t, &v2));
+        CU_ASSERT(memcmp(F, F2, sizeof F) == 0 && mse == m2 && acc == a2 && var == v2);
+    }
+    ntk_kreg_free(r);
+}
+
 /* Hand computations: 4 points, 3 classes. */
 static void test_scores(void)
 {
@@ -263,9 +322,11 @@ void ntk_test_kregress(void)
 {
     CU_pSuite s = CU_add_suite("kregress", NULL, NULL);
     CU_add_test(s, "closed form vs explicit kernel gradient descent steps", test_against_steps);
+    CU_add_test(s, "from a given f_0: closed form vs explicit steps", test_from_init);
     CU_add_test(s, "t = infinity vs a Cholesky solve", test_infinity);
     CU_add_test(s, "variance vs explicit steps and ntk_kla_gp_limit; its mean", test_variance);
     CU_add_test(s, "ntk_kreg_limit_alloc vs kernels by hand", test_limit_alloc);
     CU_add_test(s, "singular, indefinite and non-finite kernels, bad times", test_errors);
     CU_add_test(s, "one-hot targets, MSE and accuracy by hand", test_scores);
+    CU_add_test(s, "the test error of the limit at t: prediction, score, mean variance", test_test_error);
 }

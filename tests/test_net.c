@@ -101,6 +101,30 @@ static void test_forward(void)
     }
 }
 
+/* ntk_net_eval of more inputs than the batch holds: forward passes of cap inputs, the
+ * last one shorter, each row the very numbers a forward pass of its own batch gives. */
+static void test_eval_in_batches(void)
+{
+    ntk_net *net = ntk_net_alloc(3, widths, 0.37, ntk_nonlin_find("tanh"));
+    ntk_batch *b = ntk_batch_alloc(net, 3);
+    CU_ASSERT_FATAL(net && b);
+    CHECK_OK(ntk_net_init(net, 2385));
+    double F[NIN], ref[NIN];
+    for (int i = 0; i < NIN; i++) F[i] = NAN;
+    CHECK_OK(ntk_net_eval(net, b, X, NIN, F)); /* passes of 3 and 1 */
+    CHECK_OK(ntk_net_forward(net, b, X, 3));
+    memcpy(ref, b->z[net->L], 3 * sizeof *ref);
+    CHECK_OK(ntk_net_forward(net, b, X + 9, 1));
+    ref[3] = b->z[net->L][0];
+    CU_ASSERT(memcmp(F, ref, sizeof F) == 0);
+    for (int i = 0; i < NIN; i++) ref[i] = reference_forward(net, X + 3 * i);
+    CHECK_ARRAY(F, ref, NIN, 1e-13, 1e-14, "eval in passes of 3 and 1 vs per-input loops");
+    CU_ASSERT(ntk_net_eval(net, b, X, 0, F) == GSL_EBADLEN);
+    CU_ASSERT(ntk_net_eval(net, b, X, NIN, NULL) == GSL_EINVAL);
+    ntk_batch_free(b);
+    ntk_net_free(net);
+}
+
 static double loss_of(ntk_net *net, ntk_batch *b, const double *x, const double *y, size_t N, size_t nout)
 {
     double F[16], c = 0.0;
@@ -249,6 +273,7 @@ void ntk_test_net(void)
     CU_add_test(s, "construction and argument errors", test_alloc_errors);
     CU_add_test(s, "seeded initialisation: bit-identical, N(0,1)", test_seeding);
     CU_add_test(s, "forward pass against per-input loops", test_forward);
+    CU_add_test(s, "eval of more inputs than the batch holds, in passes", test_eval_in_batches);
     CU_add_test(s, "gradient against central differences, every nonlinearity", test_gradient_fd);
     CU_add_test(s, "fused gradient step is theta - lr grad", test_step_is_gradient_descent);
     CU_add_test(s, "the cost 1/(2N) sum (f - y)^2", test_loss);

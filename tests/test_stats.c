@@ -2,7 +2,7 @@
  * Figure 2's share of network values inside the limiting Gaussian's 10-90% band and
  * the mean absolute deviation of the ensemble mean, each against an independent
  * computation (the normal CDF instead of quantiles; explicit sums on a hand-made
- * ensemble). */
+ * ensemble), and the RMS distance by hand. */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -81,10 +81,20 @@ static void test_mean_abs_dev(void)
     CHECK_CLOSE(ntk_stats_mean_abs_dev(1, M, mean, mean), 0.0, 0.0, 0.0);
 }
 
+/* RMS distance by hand: differences 0, 2, -4, 1 -> sqrt(21 / 4). */
+static void test_rms_dist(void)
+{
+    const double a[4] = {1.5, 2.0, -3.0, 0.25}, b[4] = {1.5, 0.0, 1.0, -0.75};
+    CHECK_CLOSE(ntk_stats_rms_dist(4, a, b), sqrt(21.0 / 4.0), 1e-15, 0);
+    CHECK_CLOSE(ntk_stats_rms_dist(4, a, a), 0.0, 0, 0);
+    CHECK_CLOSE(ntk_stats_rms_dist(1, a + 2, b + 2), 4.0, 0, 0);
+}
+
 void ntk_test_stats(void)
 {
     CU_pSuite s = CU_add_suite("stats", NULL, NULL);
     CU_add_test(s, "band fraction against a count by the normal CDF", test_band_fraction);
     CU_add_test(s, "band fraction of exact draws is hi - lo", test_band_fraction_of_exact_draws);
     CU_add_test(s, "mean absolute deviation of the ensemble mean", test_mean_abs_dev);
+    CU_add_test(s, "RMS distance by hand", test_rms_dist);
 }

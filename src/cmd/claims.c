@@ -858,6 +858,82 @@ static void check_pd(const char *dir, const claim *c, result *r)
     }
 }
 
+/* ---- generalization (section 5) ------------------------------------------------- */
+
+/* The distance of a trained network's test outputs to the limit started from its own
+ * initial function (generalization/distance.dat, at the networks' last t), narrowest
+ * width above widest, each a mean over seeds (se = dist_std / sqrt(seeds)). */
+static void check_gen_width(const char *dir, const claim *c, result *r)
+{
+    (void)c;
+    dfile d;
+    if (load(&d, dir, "generalization/distance.dat", r)) return;
+    long cw = need_col(&d, "width", r), cm = need_col(&d, "dist", r), cs = need_col(&d, "dist_std", r);
+    double seeds = param(&d, "seeds"), t = param(&d, "t");
+    if (cw < 0 || cm < 0 || cs < 0 || d.t.nrows == 0 || !(seeds >= 1)) {
+        if (r->v != BADDATA) { r->v = BADDATA; snprintf(r->why, sizeof r->why, "%s: no rows or no seeds = line", d.path); }
+        dfile_free(&d);
+        return;
+    }
+    size_t n = 0, w = 0;
+    for (size_t i = 1; i < d.t.nrows; i++) {
+        if (cell(&d, i, cw) < cell(&d, n, cw)) n = i;
+        if (cell(&d, i, cw) > cell(&d, w, cw)) w = i;
+    }
+    double wn = cell(&d, n, cw), ww = cell(&d, w, cw), mn = cell(&d, n, cm), mw = cell(&d, w, cm),
+           sn = cell(&d, n, cs) / sqrt(seeds), sw = cell(&d, w, cs) / sqrt(seeds);
+    dfile_free(&d);
+    if (!(ww > wn)) { r->v = UNDECIDED; snprintf(r->why, sizeof r->why, "one width only"); return; }
+    snprintf(r->detail, sizeof r->detail, "dist at t = %g: n=%.0f %.3g+-%.2g, n=%.0f %.3g+-%.2g (%.0f seeds)", t, wn, mn,
+             sn, ww, mw, sw, seeds);
+    ordered(r, mn, sn, seeds, mw, sw, seeds);
+}
+
+/* The widest networks' test MSE at their last t against the limit's expected test MSE
+ * (mean's plus variance: a random infinitely wide network's) at t = infinity, for the
+ * same training set (generalization/summary.dat, rows net and ntk). The networks measure
+ * t = infinity only where the limit has converged by their t: where its own expected
+ * MSE at that t is within the criterion's k se of its t = infinity value; otherwise the
+ * claim is not decided, whatever the seeds. */
+static void check_gen_infinity(const char *dir, const claim *c, result *r)
+{
+    dfile s;
+    if (load(&s, dir, "generalization/summary.dat", r)) return;
+    long cw = need_col(&s, "width", r), cn = need_col(&s, "train_size", r), ct = need_col(&s, "t", r),
+         cm = need_col(&s, "test_mse", r), csd = need_col(&s, "mse_std", r), ce = need_col(&s, "expected_mse", r),
+         cet = need_col(&s, "ntk_expected_mse_same_t", r), cs = need_col(&s, "seeds", r);
+    long net = label_id(&s, "net"), ntk = label_id(&s, "ntk");
+    if (cw < 0 || cn < 0 || ct < 0 || cm < 0 || csd < 0 || ce < 0 || cet < 0 || cs < 0) { dfile_free(&s); return; }
+    long w = -1, k = -1;
+    for (size_t i = 0; i < s.t.nrows; i++)
+        if ((long)cell(&s, i, 0) == net && (w < 0 || cell(&s, i, cw) > cell(&s, (size_t)w, cw))) w = (long)i;
+    for (size_t i = 0; w >= 0 && i < s.t.nrows; i++)
+        if ((long)cell(&s, i, 0) == ntk && cell(&s, i, cn) == cell(&s, (size_t)w, cn)) k = (long)i;
+    if (w < 0 || k < 0) {
+        r->v = UNDECIDED;
+        snprintf(r->why, sizeof r->why, "%s", w < 0 ? "no network rows" : "no ntk row at the networks' training size");
+        dfile_free(&s);
+        return;
+    }
+    const size_t W = (size_t)w, KR = (size_t)k;
+    double width = cell(&s, W, cw), t = cell(&s, W, ct), seeds = cell(&s, W, cs), mse = cell(&s, W, cm),
+           se = cell(&s, W, csd) / sqrt(seeds), e_t = cell(&s, W, cet), e_inf = cell(&s, KR, ce);
+    dfile_free(&s);
+    (void)c;
+    snprintf(r->detail, sizeof r->detail,
+             "n=%.0f at t = %g: test MSE %.4g+-%.2g (%.0f seeds); the limit's expected test MSE %.4g at t = infinity, "
+             "%.4g at t = %g (%+.0f%%)", width, t, mse, se, seeds, e_inf, e_t, t, 100 * (e_t / e_inf - 1));
+    consistent(r, mse, se, seeds, 0, e_inf);
+    if (r->v != PASS && r->v != FAIL) return;
+    double kk = kq(seeds - 1);
+    if (fabs(e_t - e_inf) > kk * se) {
+        r->v = UNDECIDED;
+        snprintf(r->why, sizeof r->why,
+                 "the networks stop at t = %g, where the limit itself is %.2g k se from its t = infinity value: they "
+                 "measure a finite t (train longer)", t, fabs(e_t - e_inf) / (kk * se));
+    }
+}
+
 /* ---- the claims table ------------------------------------------------------------ */
 
 static const claim claims[] = {
@@ -974,6 +1050,25 @@ static const claim claims[] = {
      "a polynomial kernel (L = 1, identity, square) is singular on more points than its rank",
      "ratio.dat verdicts where rank_bound > 0 and points > rank_bound", "none (ours)",
      "all within rounding c N eps", check_pd, "poly", 0},
+    {"gen-width", "Thm. 2, sec. 5 (relu outside Thm. 2's hypotheses)",
+     "as the widths grow, a network trained by least squares follows kernel gradient descent with Theta(L): at time t it "
+     "is f_0 + Theta_x A_t (Y - f_0(X)), the limit from its own initial function (paraphrase)",
+     "RMS distance of the MNIST test outputs to that limit at the networks' last t, mean over seeds, narrowest minus "
+     "widest width (generalization/distance.dat)",
+     "smaller (no number)", "narrow - wide > k se over seeds", check_gen_width, NULL, 0},
+    {"gen-rate", "Thm. 2, sec. 5 (rate: ours)",
+     "as gen-width; rate n^-1/2 (ours: the NTK's n^-1/2 fluctuation at initialisation carried linearly through training)",
+     "slope of log dist on log width at the networks' last t (generalization/distance.dat)", "none (our -0.5)",
+     "|slope + 1/2| <= k se (larger of residuals' and seeds')", check_rate,
+     "generalization/distance.dat:-:width:dist:dist_std:seeds", -0.5},
+    {"gen-infinity", "sec. 5",
+     "as t -> infinity the limiting network is Gaussian with mean Theta(x,X) Theta(X,X)^-1 y*, ridgeless kernel "
+     "regression with the NTK (paraphrase)",
+     "the widest networks' test MSE at their last t against the limit's expected test MSE at t = infinity (the mean's "
+     "plus the variance: a random infinitely wide net's), same training digits (generalization/summary.dat)",
+     "equal (no number)",
+     "|net - limit| <= k se over seeds; not decided where the limit itself, at the networks' t, is more than k se from "
+     "its t = infinity value", check_gen_infinity, NULL, 0},
 };
 #define NCLAIMS (sizeof claims / sizeof claims[0])
 

@@ -13,6 +13,7 @@
 #include "blas.h"
 #include "error.h"
 #include "progress.h"
+#include "stats.h"
 
 /* The files a command opened, in order, committed when it ends. */
 struct ntk_exp_files {
@@ -361,22 +362,52 @@ void ntk_exp_read_side_file(const ntk_exp *e, size_t i, const char *suffix, ntk_
 }
 
 
+/* The next name of the space-separated list *c (moved past it) as a column of run i's
+ * file: its index, or -1 at the end of the list; a missing column ends the program. */
+static long next_column(const ntk_exp *e, size_t i, const char **c)
+{
+    while (**c == ' ') (*c)++;
+    if (!**c) return -1;
+    const size_t len = strcspn(*c, " ");
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)len, *c);
+    *c += len;
+    long k = ntk_table_col(&e->runs[i].table, name);
+    if (k < 0) ntk_exp_die(e, 1, "%s: no column '%s': rerun it", e->runs[i].path, name);
+    return k;
+}
+
 void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *columns)
 {
     const ntk_exp_run *r = &e->runs[i];
     if (r->table.nrows != rows)
         ntk_exp_die(e, 1, "%s: not a run of these settings (%zu rows, expected %zu): rerun it", r->path,
                     r->table.nrows, rows);
-    for (const char *c = columns; c && *c;) {
-        size_t len = strcspn(c, " ");
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)len, c);
-        if (len && ntk_table_col(&r->table, name) < 0)
-            ntk_exp_die(e, 1, "%s: no column '%s': rerun it", r->path, name);
-        c += len + (c[len] == ' ');
-    }
+    for (const char *c = columns; c && next_column(e, i, &c) >= 0;) continue;
 }
 
+
+void ntk_exp_runs_mean_std(const ntk_exp *e, size_t i0, size_t n, size_t row, const char *col, double *mean,
+                           double *std)
+{
+    double *x = ntk_exp_need(e, malloc((n ? n : 1) * sizeof *x));
+    for (size_t q = 0; q < n; q++) x[q] = ntk_table_get(&e->runs[i0 + q].table, row, col);
+    ntk_stats_mean_std(n, x, mean, std);
+    free(x);
+}
+
+void ntk_exp_copy_run(const ntk_exp *e, size_t i, ntk_out *o, const char *columns)
+{
+    const ntk_table *t = &e->runs[i].table;
+    size_t col[NTK_TABLE_MAX_COLS], n = 0;
+    long k;
+    for (const char *c = columns; n < NTK_TABLE_MAX_COLS && (k = next_column(e, i, &c)) >= 0;) col[n++] = (size_t)k;
+    double v[NTK_TABLE_MAX_COLS];
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t k = 0; k < n; k++) v[k] = t->v[r * t->ncols + col[k]];
+        ntk_out_row(o, n, v);
+    }
+}
 
 double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key)
 {

@@ -171,6 +171,15 @@ void ntk_exp_read_side_file(const ntk_exp *e, size_t i, const char *suffix, ntk_
  * else status 1, naming the file: "not a run of these settings ...: rerun it". */
 void ntk_exp_check_run(const ntk_exp *e, size_t i, size_t rows, const char *columns);
 
+/* The mean and sample standard deviation (stats.h) of column col at row `row` over the
+ * runs i0 .. i0 + n - 1 (the seeds of one setting, say); std may be NULL. */
+void ntk_exp_runs_mean_std(const ntk_exp *e, size_t i0, size_t n, size_t row, const char *col, double *mean,
+                           double *std);
+
+/* Every row of run i's file into o, the columns named in `columns` (space-separated) in
+ * that order; a missing column ends the program as ntk_exp_check_run does. */
+void ntk_exp_copy_run(const ntk_exp *e, size_t i, ntk_out *o, const char *columns);
+
 /* The header value `key` of run i's file: as a number, or as text. A missing key (or
  * not a number) ends the program with status 1 and a message naming the file and key. */
 double ntk_exp_run_double(const ntk_exp *e, size_t i, const char *key);

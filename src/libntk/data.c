@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -107,4 +108,24 @@ int ntk_data_draw(unsigned long seed, size_t count, size_t k, size_t *index)
     free(perm);
     gsl_rng_free(r);
     return 0;
+}
+
+int ntk_data_split(unsigned long seed, size_t count, size_t dim, const double *X, const int *labels, size_t M,
+                   size_t N, double *Xt, int *lt, double *Xs, int *ls)
+{
+    const size_t K = M + N;
+    if (K > count) NTK_FAIL(GSL_EINVAL, "ntk_data_split: %zu test and %zu training rows asked of %zu", M, N, count);
+    if (!X || (M && !Xt) || (N && !Xs) || (labels && ((M && !lt) || (N && !ls))))
+        NTK_FAIL(GSL_EINVAL, "ntk_data_split: a NULL array");
+    size_t *idx = malloc((K ? K : 1) * sizeof *idx);
+    if (!idx) NTK_FAIL(GSL_ENOMEM, "ntk_data_split: out of memory (%zu rows)", K);
+    int st = ntk_data_draw(seed, count, K, idx);
+    for (size_t i = 0; !st && i < K; i++) {
+        const int test = i < M;
+        const size_t r = test ? i : i - M;
+        memcpy((test ? Xt : Xs) + r * dim, X + idx[i] * dim, dim * sizeof *X);
+        if (labels) (test ? lt : ls)[r] = labels[idx[i]];
+    }
+    free(idx);
+    return st;
 }

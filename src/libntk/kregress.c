@@ -123,6 +123,21 @@ int ntk_kreg_fit(ntk_kreg *r, double t, size_t C, const double *Y, double *F)
     return apply(r, t, 1, C, Y, F, "ntk_kreg_fit");
 }
 
+int ntk_kreg_predict_from(ntk_kreg *r, double t, size_t C, const double *Y, const double *F0X, const double *F0x,
+                          double *F)
+{
+    if (!r || C < 1 || !Y || !F0X || !F0x || !F) NTK_FAIL(GSL_EINVAL, "ntk_kreg_predict_from: bad arguments");
+    const size_t n = r->N * C;
+    double *D = malloc(n * sizeof *D);
+    if (!D) NTK_FAIL(GSL_ENOMEM, "ntk_kreg_predict_from: out of memory");
+    for (size_t i = 0; i < n; i++) D[i] = Y[i] - F0X[i];
+    int st = apply(r, t, 0, C, D, F, "ntk_kreg_predict_from");
+    free(D);
+    if (st) return st;
+    for (size_t i = 0; i < r->M * C; i++) F[i] += F0x[i];
+    return 0;
+}
+
 int ntk_kreg_prior(ntk_kreg *r, const double *Sigma, const double *Sigma_x, const double *sigma_xx)
 {
     if (!r || !Sigma || (r->M && (!Sigma_x || !sigma_xx))) NTK_FAIL(GSL_EINVAL, "ntk_kreg_prior: bad arguments");
@@ -272,4 +287,13 @@ ntk_kreg *ntk_kreg_limit_alloc(const ntk_nonlin *sigma, size_t L, double beta, s
     ntk_limit_free(ws);
     free(T), free(S), free(Tx), free(Sx), free(sxx);
     return k;
+}
+
+int ntk_kreg_test_error(ntk_kreg *r, double t, size_t C, const double *Y, const double *Yt, const int *labels,
+                        double *F, double *mse, double *acc, double *var)
+{
+    int st = ntk_kreg_predict(r, t, C, Y, F);
+    if (!st) st = ntk_kreg_score(r->M, C, F, Yt, labels, mse, acc);
+    if (!st && var) st = ntk_kreg_var_mean(r, t, var);
+    return st;
 }

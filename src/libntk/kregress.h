@@ -66,6 +66,15 @@ int ntk_kreg_predict(ntk_kreg *r, double t, size_t C, const double *Y, double *F
 /* On the training inputs: F (N x C) = K A_t Y = (I - exp(-t K/N)) Y (t >= 0 or INFINITY). */
 int ntk_kreg_fit(ntk_kreg *r, double t, size_t C, const double *Y, double *F);
 
+/* Kernel gradient descent started from a given function f_0 instead of 0:
+ *   F (M x C) = f_0(x) + K_x A_t (Y - f_0(X)),
+ * with F0X = f_0 on the training inputs (N x C) and F0x = f_0 on the test points
+ * (M x C). With K = Theta(L) and f_0 a network's own initial function, this is where
+ * the limit takes that network by time t; over f_0 ~ GP(0, Sigma) it is the limiting
+ * Gaussian, of mean ntk_kreg_predict and variance ntk_kreg_var. */
+int ntk_kreg_predict_from(ntk_kreg *r, double t, size_t C, const double *Y, const double *F0X, const double *F0x,
+                          double *F);
+
 /* The initialisation prior Sigma(L): Sigma (N x N) on the training inputs, Sigma_x
  * (M x N), sigma_xx (M) on the test points. Needed by the two variance functions. */
 int ntk_kreg_prior(ntk_kreg *r, const double *Sigma, const double *Sigma_x, const double *sigma_xx);
@@ -94,5 +103,14 @@ int ntk_kreg_onehot(size_t N, size_t C, const int *labels, double *Y);
  * is the label. Either may be NULL. GSL_EDOM when F holds a non-finite value. */
 int ntk_kreg_score(size_t M, size_t C, const double *F, const double *Y, const int *labels,
                    double *mse, double *acc);
+
+/* The test error of the limit at time t (>= 0 or INFINITY), for targets Y (N x C) on the
+ * training inputs and Yt (M x C) with labels (M) on the test points: the mean's
+ * predictions K_x A_t Y into F (M x C), their *mse and *acc (ntk_kreg_score), and *var,
+ * the variance v_t averaged over the test points (ntk_kreg_var_mean, which needs the
+ * prior), so that a random limiting network's expected test MSE is *mse + *var. Each of
+ * mse, acc and var may be NULL. */
+int ntk_kreg_test_error(ntk_kreg *r, double t, size_t C, const double *Y, const double *Yt, const int *labels,
+                        double *F, double *mse, double *acc, double *var);
 
 #endif

@@ -260,8 +260,13 @@ int ntk_net_loss(const ntk_net *net, ntk_batch *b, const double *X, const double
 int ntk_net_eval(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *F)
 {
     if (!F) NTK_FAIL(GSL_EINVAL, "ntk_net_eval: no output buffer");
-    int st = ntk_net_forward(net, b, X, N);
+    int st = check_batch(net, b, N ? 1 : 0, "ntk_net_eval"); /* N itself may exceed b->cap */
     if (st) return st;
-    memcpy(F, b->z[net->L], N * net->n[net->L] * sizeof *F);
+    const size_t n0 = net->n[0], nL = net->n[net->L];
+    for (size_t i = 0; i < N; i += b->cap) { /* in batches of b->cap */
+        const size_t m = N - i < b->cap ? N - i : b->cap;
+        if ((st = ntk_net_forward(net, b, X + i * n0, m))) return st;
+        memcpy(F + i * nL, b->z[net->L], m * nL * sizeof *F);
+    }
     return 0;
 }

@@ -142,7 +142,8 @@ int ntk_net_gd_step(ntk_net *net, ntk_batch *b, const double *X, const double *Y
 int ntk_net_loss(const ntk_net *net, ntk_batch *b, const double *X, const double *Y, size_t N,
                  double *loss);
 
-/* The outputs f(x) of N inputs (N x n[L] into F), through the batch b. */
+/* The outputs f(x) of N inputs (N x n[L] into F), through the batch b: any N >= 1, in
+ * forward passes of b->cap inputs (the last one shorter). */
 int ntk_net_eval(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *F);
 
 #endif

@@ -15,6 +15,13 @@ double ntk_stats_rel_l2_dist(size_t n, const double *a, const double *b)
     return r > 0.0 ? sqrt(d / r) : NAN;
 }
 
+double ntk_stats_rms_dist(size_t n, const double *a, const double *b)
+{
+    double d = 0.0;
+    for (size_t i = 0; i < n; i++) d += (a[i] - b[i]) * (a[i] - b[i]);
+    return sqrt(d / (double)n);
+}
+
 void ntk_stats_mean_std(size_t n, const double *x, double *mean, double *std)
 {
     double m = 0.0, s = 0.0;

@@ -1,5 +1,5 @@
 /* stats.h - the small statistics the experiments report, in one place so that they
- * are tested once: relative L2 distances between curves, means and spreads over
+ * are tested once: relative L2 and RMS distances between curves, means and spreads over
  * seeds, percentiles of a normal, how an ensemble of functions sits against a
  * Gaussian band, and least-squares slopes on log-log axes. */
 #ifndef NTK_STATS_H
@@ -9,6 +9,9 @@
 
 /* |a - b|_2 / |b|_2 over n values (b the reference; NAN if |b| = 0). */
 double ntk_stats_rel_l2_dist(size_t n, const double *a, const double *b);
+
+/* The root mean square of a - b over n values: sqrt((1/n) sum_i (a_i - b_i)^2). */
+double ntk_stats_rms_dist(size_t n, const double *a, const double *b);
 
 /* Mean and sample standard deviation (n - 1 in the denominator; 0 when n = 1). */
 void ntk_stats_mean_std(size_t n, const double *x, double *mean, double *std);
