@@ -7,12 +7,16 @@
 #                    draws of the 512 digits (batch_seed = S): their spread is the
 #                    tolerance of the paper's eigenvalues, whose batch is not given
 #   pca-beta1.dat    the same on batch 1 with beta = 1.0 (footnote 3)
-#   width1000/       the paper profile restricted to widths 100 and 1000 (f2 from the
-#                    NTK of a width-10000 network, kernel_seed 100): runs, summary.dat;
-#                    width1000/pca.dat holds that width-10000 kernel's eigenvalues
+#   lr/lrLR/         widths 100 and 1000, seeds 1 and 2, t = 4000 at lr 1 (4000 steps),
+#                    8 (500) and 16 (250, width 100 only): the choice of the time step
+#                    (compare: src/tools/agreement.py lr/lr1 lr/lr8 g,h 0.25)
+#   precision/       width 1000 at lr 8 in double and single (agreement.py ... g,h), and
+#                    the paper profile's kernel (width-10000 NTK) in both precisions
+#   kernel/          the trained nets' own NTK along training (kernel_every): lambda1 and
+#                    the rate along f2, width 100 at lr 1, 8, 16 and width 1000 at lr 8
 #
 #   bash src/tools/fig3-checks.sh light    # the pca runs (analytic kernel): seconds
-#   flock /tmp/ntk-heavy.lock bash src/tools/fig3-checks.sh heavy   # width 1000: ~22 min on 2 idle cores, 2.5 GB
+#   flock /tmp/ntk-heavy.lock bash src/tools/fig3-checks.sh heavy   # ~25 min on 2 idle cores, 2.5 GB
 #
 # Needs `make programs data` first.
 set -euo pipefail
@@ -30,13 +34,31 @@ light)
     cp build/fig3-checks/beta1/runs/pca.dat "$out/pca-beta1.dat"
     ;;
 heavy)
-    # a finished run's file is kept (rerun: delete it); an interrupted width-1000 run
-    # resumes from its checkpoint (width1000/checkpoints/, saved every 300 s)
-    for id in pca w100-s1 w100-s2 w1000-s1 w1000-s2; do
-        [ -f $out/width1000/runs/$id.dat ] || $prog run $id profile=paper widths=100,1000 out=$out/width1000
+    # every run writes into build/fig3-checks first; only finished files are copied
+    run() { $prog run "$@" profile=default checkpoint=0; }
+    mkdir -p $out/lr/lr1 $out/lr/lr8 $out/lr/lr16 $out/precision/double $out/precision/single $out/kernel
+    for s in 1 2; do
+        for p in double single; do
+            run w1000-s$s widths=1000 precision=$p out=build/fig3-checks/precision-$p
+            cp build/fig3-checks/precision-$p/runs/w1000-s$s.dat $out/precision/$p/
+        done
+        ln -sf ../../precision/single/w1000-s$s.dat $out/lr/lr8/w1000-s$s.dat   # the same run
+        run w1000-s$s widths=1000 lr=1 steps=4000 out=build/fig3-checks/lr1
+        for lr in 1 8 16; do
+            run w100-s$s widths=100 lr=$lr steps=$((4000 / lr)) out=build/fig3-checks/lr$lr
+            run w100-s$s widths=100 lr=$lr steps=$((4000 / lr)) kernel_every=$((80 / lr)) out=build/fig3-checks/kernel$lr
+            cp build/fig3-checks/kernel$lr/runs/w100-s$s-kernel.dat $out/kernel/lr$lr-w100-s$s-kernel.dat
+        done
+        cp build/fig3-checks/lr1/runs/w100-s$s.dat build/fig3-checks/lr1/runs/w1000-s$s.dat $out/lr/lr1/
+        cp build/fig3-checks/lr8/runs/w100-s$s.dat $out/lr/lr8/
+        cp build/fig3-checks/lr16/runs/w100-s$s.dat $out/lr/lr16/
+        run w1000-s$s widths=1000 kernel_every=20 out=build/fig3-checks/kernel8
+        cp build/fig3-checks/kernel8/runs/w1000-s$s-kernel.dat $out/kernel/lr8-w1000-s$s-kernel.dat
     done
-    $prog summarize profile=paper widths=100,1000 out=$out/width1000
-    cp $out/width1000/runs/pca.dat $out/width1000/pca.dat
+    for p in double single; do
+        $prog run pca profile=paper precision=$p out=build/fig3-checks/paper-pca-$p
+        cp build/fig3-checks/paper-pca-$p/runs/pca.dat $out/precision/paper-pca-$p.dat
+    done
     ;;
 *)
     echo "usage: $0 light|heavy" >&2; exit 2 ;;
