@@ -130,6 +130,16 @@ static void test_fig1_parameters(void)
     check_rejected(p, "run w500-s11", "not one of this profile's runs");
 }
 
+/* Figure 3's kernel tracking: its records are not in the checkpoint, so it is refused
+ * with checkpoints on (before any work), and a negative interval is refused. */
+static void test_fig3_parameters(void)
+{
+    const char *p = "fig3-principal-components";
+    check_rejected(p, "run w20-s1 profile=smoke kernel_every=5", "set checkpoint=0");
+    check_rejected(p, "runs kernel_every=-1", "kernel_every");
+    check_rejected(p, "runs lr=0", "lr");
+}
+
 /* Whether dir holds nothing but runs/ (a summary wrote nothing, not even a temporary). */
 static int only_runs(const char *dir)
 {
@@ -293,6 +303,7 @@ void ntk_test_experiments(void)
     CU_pSuite s = CU_add_suite("experiments", setup, teardown);
     CU_add_test(s, "bad command lines end with status 2, one message, nothing written", test_bad_command_lines);
     CU_add_test(s, "figure 1: bad parameters rejected", test_fig1_parameters);
+    CU_add_test(s, "figure 3: kernel tracking needs checkpoint=0; bad intervals rejected", test_fig3_parameters);
     CU_add_test(s, "summarize refuses a run made with other settings, writes nothing",
                 test_summary_refuses_other_settings);
     CU_add_test(s, "a diverging run stops naming the step and lr, status 1, no run file",
