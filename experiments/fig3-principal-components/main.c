@@ -271,14 +271,18 @@ static void run_pca(const ntk_exp *e, const settings *s)
     if (s->kernel_width > 0) free(lim.f);
 }
 
-/* The trained network's own kernel at its current parameters (kernel_every): the top
- * eigenvalue of K/N, which bounds the stable step (lr lambda1 < 2), and the rate along
- * f2, <f2, K f2 / N> / N (RMS inner product; lambda2 of the fixed kernel in the limit),
- * which sets the decay of g_t. Uses the batch's buffers: call it between steps. */
+/* The trained network's own kernel at its current parameters, after `step` steps
+ * (kernel_every), as the row {t, lambda1, rate_f2}: the top eigenvalue of K/N, which
+ * bounds the stable step (lr lambda1 < 2), and the rate along f2, <f2, K f2 / N> / N
+ * (RMS inner product; lambda2 of the fixed kernel in the limit), which sets the decay
+ * of g_t. K (N x N) and v (N) are scratch. Uses the batch's buffers: call it between
+ * steps. */
 static void own_kernel(const ntk_exp *e, const settings *s, const ntk_net *net, ntk_batch *b, const double *X,
-                       const double *f2, double *K, double *v, double *lambda1, double *rate_f2)
+                       const double *f2, size_t step, double *K, double *v, double *row)
 {
     const size_t N = (size_t)s->N;
+    double *lambda1 = &row[1], *rate_f2 = &row[2];
+    row[0] = s->lr * (double)step;
     ntk_exp_ok(e, ntk_entk_gram(net, b, X, N, K));
     for (size_t i = 0; i < N * N; i++) K[i] /= (double)N;
     ntk_exp_ok(e, ntk_kla_power_top(N, K, 1, 1e-10, 1000000, 7, lambda1, v, NULL));
@@ -336,11 +340,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
     if (every) K = malloc(N * N * sizeof *K), v = malloc(N * sizeof *v);
     for (size_t k = k0; k < T; k++) {
         double loss;
-        if (every && k % every == 0) {
-            track[3 * ntracked] = s->lr * (double)k;
-            own_kernel(e, s, net, b, X, f2, K, v, &track[3 * ntracked + 1], &track[3 * ntracked + 2]);
-            ntracked++;
-        }
+        if (every && k % every == 0) own_kernel(e, s, net, b, X, f2, k, K, v, &track[3 * ntracked++]);
         ntk_exp_ok(e, ntk_net_gd_step(net, b, X, Y, N, s->lr, &loss));
         if (k == 0) loss0 = loss;
         ntk_exp_check_loss(e, "training", k, loss, loss0, s->lr);
@@ -352,11 +352,7 @@ static void run_train(const ntk_exp *e, const settings *s, long width, long seed
         ntk_progress_update(&prog, (double)(k + 1 - k0));
     }
     ntk_progress_end(&prog);
-    if (every) { /* the kernel at the end */
-        track[3 * ntracked] = s->lr * (double)T;
-        own_kernel(e, s, net, b, X, f2, K, v, &track[3 * ntracked + 1], &track[3 * ntracked + 2]);
-        ntracked++;
-    }
+    if (every) own_kernel(e, s, net, b, X, f2, T, K, v, &track[3 * ntracked++]); /* the kernel at the end */
     ntk_exp_ok(e, ntk_net_eval(net, b, X, N, f));
     ntk_kla_split(N, f, Y, f2, &rec[2 * T], &rec[2 * T + 1]);
     ntk_exp_check_loss(e, "training", T, 0.5 * (rec[2 * T] * rec[2 * T] + rec[2 * T + 1] * rec[2 * T + 1]), loss0, s->lr);
