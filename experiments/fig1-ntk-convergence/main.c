@@ -33,7 +33,7 @@ static const ntk_param_def defs[] = {
     {"steps",     "5",     "200",      "200",       "gradient steps"},
     {"lr",        "1.0",   "1.0",      "1.0",       "learning rate (t = lr x steps)"},
     {"grid",      "37",    "361",      "361",       "points gamma in [-pi, pi] on the unit circle"},
-    {"precision", "double", "double",  "double",    "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
+    {"precision", "single", "single",  "single",    "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -84,9 +84,10 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     double P = (double)ntk_net_count_params((size_t)s->depth, n);
     free(n);
     size_t cap = (size_t)(s->grid > s->train ? s->grid : s->train);
-    return (ntk_exp_cost){.flops = 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P,
-                          .memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
-                          .disk = ntk_exp_file_bytes((double)s->grid, 3.0)};
+    ntk_exp_cost c = {.memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
+                      .disk = ntk_exp_file_bytes((double)s->grid, 3.0)};
+    ntk_exp_cost_net(&c, s->precision, 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P);
+    return c;
 }
 
 /* Theta(x0, x) over the grid into theta (grid values), and Theta(x0, x0). */

@@ -140,7 +140,7 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     size_t *n = layers(e, s, r->width);
     double P = (double)ntk_net_count_params((size_t)s->depth, n), npts = (double)t_grid(e, s, (double)s->steps, grid);
     free(n);
-    c.flops += 6.0 * N * P * (double)s->steps + 2.0 * M * P * npts;
+    ntk_exp_cost_net(&c, s->precision, 6.0 * N * P * (double)s->steps + 2.0 * M * P * npts);
     c.memory += ntk_exp_net_memory(e, 784, s->depth, r->width, (size_t)r->N);
     return c;
 }
