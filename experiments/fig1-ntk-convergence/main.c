@@ -86,7 +86,8 @@ static ntk_exp_cost run_cost(const ntk_exp *e, const void *settings_, const void
     size_t cap = (size_t)(s->grid > s->train ? s->grid : s->train);
     ntk_exp_cost c = {.memory = ntk_exp_net_memory(e, 2, s->depth, r->width, cap),
                       .disk = ntk_exp_file_bytes((double)s->grid, 3.0)};
-    ntk_exp_cost_net(&c, s->precision, 2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P);
+    ntk_exp_cost_net(&c, s->precision,
+                     2.0 * 4.0 * (double)(s->grid + 1) * P + (double)s->steps * 6.0 * (double)s->train * P);
     return c;
 }
 
