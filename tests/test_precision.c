@@ -1,6 +1,7 @@
 /* test_precision.c - the single-precision network against the double one: the forward
  * pass, one gradient step and the empirical NTK agree within what float rounding
- * allows, the outputs are summed in double, and the two precisions do not mix.
+ * allows, the outputs are summed in double, the kernels' float products stay within
+ * their panels' bound, and the two precisions do not mix.
  *
  * The tolerance. Each pair of networks below holds the same parameters (the double
  * one is given the float one's values, which doubles represent exactly), and the
@@ -137,7 +138,7 @@ static void test_step_agrees(void)
     }
 }
 
-/* The empirical NTK (Gram, cross and NNGP) from the float features, summed in double. */
+/* The empirical NTK (Gram, cross and NNGP) of the float network against the double one. */
 static void test_entk_agrees(void)
 {
     const size_t w[] = {3, 40, 30, 20, 1};
@@ -168,6 +169,71 @@ static void test_entk_agrees(void)
             for (int j = 0; j < i; j++) CU_ASSERT(Ks[i * NIN + j] == Ks[j * NIN + i]);
         ntk_batch_free(bs1), ntk_batch_free(bs2), ntk_batch_free(bd1), ntk_batch_free(bd2);
         ntk_net_free(s), ntk_net_free(d);
+    }
+}
+
+/* The products of a single-precision empirical NTK are float sums over panels of at
+ * most NTK_ENTK_PANEL terms, added in double (entk.h). Checked entry by entry on a
+ * network wider than a panel (600 units: panels of 256, 256 and 88) against the same
+ * layer-wise sum taken in long double from the very float factors the call left in
+ * the batches, so that only the products' rounding is compared. Bound: each product
+ * entry P = sum_k F1_ik F2_jk is within gamma_256 |F1| |F2|^T of its exact value
+ * (Higham 3.1, per panel; the panels' errors add), and the layer sum
+ * sum_l (H + beta^2) G passes an error dH on as |G| dH and dG as (|H| + beta^2) dG
+ * (first order; the second-order term is 256 u times smaller). 2^-40 of the absolute
+ * terms covers the double additions. A panel skipped, misplaced or scaled wrongly
+ * shows at order 1. */
+enum { PN1 = 7, PN2 = 5 };
+
+static double panel_layer_sum(const ntk_net *net, const ntk_batch *b1, size_t i, const ntk_batch *b2, size_t j,
+                              double *bound)
+{
+    const double gamma = NTK_ENTK_PANEL * U / (1.0 - NTK_ENTK_PANEL * U), beta2 = net->beta * net->beta;
+    long double K = 0.0L;
+    double B = 0.0;
+    for (size_t l = 0; l < net->L; l++) {
+        const size_t nl = net->n[l], nu = net->n[l + 1];
+        long double G = 0.0L, H = 0.0L, aG = 0.0L, aH = 0.0L;
+        for (size_t k = 0; k < nu; k++) {
+            long double p = (long double)b1->d_float[l + 1][i * nu + k] * b2->d_float[l + 1][j * nu + k];
+            G += p, aG += fabsl(p);
+        }
+        for (size_t k = 0; k < nl; k++) {
+            long double p = (long double)b1->a_float[l][i * nl + k] * b2->a_float[l][j * nl + k];
+            H += p, aH += fabsl(p);
+        }
+        H /= nl, aH /= nl;
+        K += (H + beta2) * G;
+        B += (double)(gamma * (aH * fabsl(G) + (fabsl(H) + beta2) * aG) + 0x1p-40 * (aH + beta2) * aG);
+    }
+    *bound = B;
+    return (double)K;
+}
+
+static void test_entk_panels(void)
+{
+    const size_t w[] = {3, 600, 300, 600, 1};
+    double X1[PN1 * 3], X2[PN2 * 3], K[PN1 * PN1], C[PN1 * PN2];
+    for (int i = 0; i < PN1 * 3; i++) X1[i] = sin(0.7 * i + 0.2);
+    for (int i = 0; i < PN2 * 3; i++) X2[i] = cos(1.3 * i - 0.8);
+    for (size_t k = 0; k < ntk_nonlin_count(); k++) {
+        ntk_net *s = ntk_net_alloc_precision(4, w, 0.23, ntk_nonlin_get(k), NTK_SINGLE);
+        CU_ASSERT_FATAL(s != NULL);
+        CHECK_OK(ntk_net_init(s, 1300 + k));
+        ntk_batch *b1 = ntk_batch_alloc(s, PN1), *b2 = ntk_batch_alloc(s, PN2);
+        CHECK_OK(ntk_entk_gram(s, b1, X1, PN1, K));
+        double worst = 0.0, bound;
+        for (size_t i = 0; i < PN1; i++)
+            for (size_t j = 0; j < PN1; j++)
+                worst = fmax(worst, fabs(K[i * PN1 + j] - panel_layer_sum(s, b1, i, b1, j, &bound)) / bound);
+        CHECK_OK(ntk_entk_cross(s, b1, X1, PN1, b2, X2, PN2, C));
+        for (size_t i = 0; i < PN1; i++)
+            for (size_t j = 0; j < PN2; j++)
+                worst = fmax(worst, fabs(C[i * PN2 + j] - panel_layer_sum(s, b1, i, b2, j, &bound)) / bound);
+        printf("\n    %s: float panel products, largest |error| / bound %.3g", s->sigma->name, worst);
+        CU_ASSERT(worst <= 1.0);
+        ntk_batch_free(b1), ntk_batch_free(b2);
+        ntk_net_free(s);
     }
 }
 
@@ -215,4 +281,5 @@ void ntk_test_precision(void)
     CU_add_test(s, "single-precision outputs are summed in double", test_outputs_summed_in_double);
     CU_add_test(s, "one gradient step, single vs double, every nonlinearity", test_step_agrees);
     CU_add_test(s, "empirical NTK and NNGP, single vs double, every nonlinearity", test_entk_agrees);
+    CU_add_test(s, "single-precision NTK products: float panels within gamma_256, entry by entry", test_entk_panels);
 }

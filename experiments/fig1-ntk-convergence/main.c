@@ -33,7 +33,7 @@ static const ntk_param_def defs[] = {
     {"steps",     "5",     "200",      "200",       "gradient steps"},
     {"lr",        "1.0",   "1.0",      "1.0",       "learning rate (t = lr x steps)"},
     {"grid",      "37",    "361",      "361",       "points gamma in [-pi, pi] on the unit circle"},
-    {"precision", "single", "single",  "single",    "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
+    {"precision", "single", "single",  "single",    "network arithmetic: double, or single (float GEMMs; outputs, and kernels' panels and layers, summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

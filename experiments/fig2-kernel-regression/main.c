@@ -41,7 +41,7 @@ static const ntk_param_def defs[] = {
     {"grid",      "37",             "361",            "361",            "points gamma in [-pi, pi] on the unit circle"},
     {"ref_width", "200",            "10000",          "10000",          "width of the one network whose kernels stand in for Theta(L), Sigma(L)"},
     {"ref_seed",  "1000",           "1000",           "1000",           "seed of that network"},
-    {"precision", "double", "double", "double", "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
+    {"precision", "double", "double", "double", "network arithmetic: double, or single (float GEMMs; outputs, and kernels' panels and layers, summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 #define MAXPTS 16

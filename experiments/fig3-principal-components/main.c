@@ -47,7 +47,7 @@ static const ntk_param_def defs[] = {
     {"power_tol",    "1e-12", "1e-12",  "1e-12",          "power iteration: residual |Kv - lambda v| <= tol lambda1"},
     {"checkpoint",   "300",  "300",     "300",            "seconds between checkpoints of a training run (0: none)"},
     {"kernel_every", "0",    "0",       "0",              "every K steps, the trained net's own NTK: lambda1 and the rate along f2 (runs/ID-kernel.dat; 0: off; needs checkpoint=0)"},
-    {"precision",    "single", "single", "single",        "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double; README: measured)"},
+    {"precision",    "single", "single", "single",        "network arithmetic: double, or single (float GEMMs; outputs, and kernels' panels and layers, summed in double; README: measured)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 /* the settings a run file may differ in from the summary's: they change no result */

@@ -47,7 +47,7 @@ static const ntk_param_def defs[] = {
     {"lr",          "10",     "10",               "10",                       "learning rate (chosen by measurement against lr 5 and 20: README)"},
     {"per_decade",  "8",      "8",                "8",                        "points of the t grid per decade of steps"},
     {"t_max",       "1e9",    "1e9",              "1e9",                      "end of the kernel's t grid (then t = infinity)"},
-    {"precision",   "single", "single",           "single",                   "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
+    {"precision",   "single", "single",           "single",                   "network arithmetic: double, or single (float GEMMs; outputs, and kernels' panels and layers, summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 static const char *const free_keys[] = {"mnist", NULL};

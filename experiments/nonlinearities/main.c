@@ -31,7 +31,7 @@ static const ntk_param_def defs[] = {
     {"depth",     "4",    "4",     "4",    "L, the number of weight matrices"},
     {"beta",      "0.1",  "0.1",   "0.1",  "bias scale"},
     {"grid",      "19",   "181",   "361",  "points gamma in [-pi, pi] on the unit circle"},
-    {"precision", "double", "double", "double", "network arithmetic: double, or single (float GEMMs; outputs and kernels summed in double)"},
+    {"precision", "double", "double", "double", "network arithmetic: double, or single (float GEMMs; outputs, and kernels' panels and layers, summed in double)"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 #define MAX_SEEDS 50

@@ -7,33 +7,57 @@
 #include "blas.h"
 #include "error.h"
 
-/* The factors of layer l as doubles: the activations A(l) or the signals D(l) (m =
- * N n_l values): the batch's own array in double precision; in single precision its
- * float array widened (exactly) into scratch, so that every Gram product below sums
- * in double whatever the network's precision. */
-static const double *acts(const ntk_batch *b, size_t l, size_t m, double *scratch)
+/* The factor F of layer l, N x n_l row-major: the activations a(l) or the signals
+ * d(l), in the batch's precision. */
+typedef struct {
+    const ntk_batch *b;
+    int signals; /* d(l) instead of a(l) */
+    size_t l, N, m; /* layer, rows, columns (n_l) */
+} factor;
+
+static const double *factor_double(factor f) { return f.signals ? f.b->d[f.l] : f.b->a[f.l]; }
+static const float *factor_float(factor f) { return f.signals ? f.b->d_float[f.l] : f.b->a_float[f.l]; }
+
+/* C (F1.N x F2.N, row-major) = alpha F1 F2^T; sym (F1 and F2 the same factor): the
+ * upper triangle only. In double precision one DSYRK or DGEMM. In single precision
+ * the sum over the m columns runs in float by panels of at most NTK_ENTK_PANEL terms
+ * (SSYRK or SGEMM into the float N1 x N2 scratch `panel`), and the panels are added,
+ * times alpha, in double: see entk.h for why and what it costs in accuracy. */
+static void product(factor f1, factor f2, int sym, double alpha, double *C, float *panel)
 {
-    if (b->precision == NTK_DOUBLE) return b->a[l];
-    for (size_t k = 0; k < m; k++) scratch[k] = b->a_float[l][k];
-    return scratch;
+    const size_t N1 = f1.N, N2 = f2.N, m = f1.m;
+    if (f1.b->precision == NTK_DOUBLE) {
+        if (sym)
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N1, (int)m, alpha, factor_double(f1),
+                        (int)m, 0.0, C, (int)N2);
+        else
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)m, alpha,
+                        factor_double(f1), (int)m, factor_double(f2), (int)m, 0.0, C, (int)N2);
+        return;
+    }
+    const float *F1 = factor_float(f1), *F2 = factor_float(f2);
+    for (size_t i = 0; i < N1; i++)
+        for (size_t j = sym ? i : 0; j < N2; j++) C[i * N2 + j] = 0.0;
+    for (size_t k0 = 0; k0 < m; k0 += NTK_ENTK_PANEL) {
+        const size_t k = m - k0 < NTK_ENTK_PANEL ? m - k0 : NTK_ENTK_PANEL;
+        if (sym)
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N1, (int)k, 1.0f, F1 + k0, (int)m, 0.0f,
+                        panel, (int)N2);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)k, 1.0f, F1 + k0,
+                        (int)m, F2 + k0, (int)m, 0.0f, panel, (int)N2);
+        for (size_t i = 0; i < N1; i++)
+            for (size_t j = sym ? i : 0; j < N2; j++) C[i * N2 + j] += alpha * (double)panel[i * N2 + j];
+    }
 }
 
-static const double *sigs(const ntk_batch *b, size_t l, size_t m, double *scratch)
-{
-    if (b->precision == NTK_DOUBLE) return b->d[l];
-    for (size_t k = 0; k < m; k++) scratch[k] = b->d_float[l][k];
-    return scratch;
-}
-
-/* Room for the widened factors of N inputs (N x max_l n_l), or NULL when the network
- * is double and needs none; *fail is set when the allocation failed. */
-static double *widen_scratch(const ntk_net *net, size_t N, int *fail)
+/* The float panel scratch (N1 x N2) of a single-precision network, or NULL when the
+ * network is double and needs none; *fail is set when the allocation failed. */
+static float *panel_scratch(const ntk_net *net, size_t N1, size_t N2, int *fail)
 {
     *fail = 0;
     if (net->precision == NTK_DOUBLE) return NULL;
-    size_t widest = 0;
-    for (size_t l = 0; l <= net->L; l++) widest = net->n[l] > widest ? net->n[l] : widest;
-    double *s = malloc(N * widest * sizeof *s);
+    float *s = malloc(N1 * N2 * sizeof *s);
     *fail = !s;
     return s;
 }
@@ -48,6 +72,24 @@ static int features(const ntk_net *net, ntk_batch *b, const double *X, size_t N)
     return st ? st : ntk_net_backward(net, b);
 }
 
+/* K (N1 x N2) = sum_l (H + beta^2) G with G = D1(l+1) D2(l+1)^T and
+ * H = A1(l) A2(l)^T / n_l, from the factors in b1 and b2 (b1 == b2: the upper
+ * triangle of the Gram). G, H: N1 x N2 scratch. */
+static void layer_sum(const ntk_net *net, const ntk_batch *b1, size_t N1, const ntk_batch *b2, size_t N2,
+                      double *G, double *H, float *panel, double *K)
+{
+    const int sym = b1 == b2;
+    const double beta2 = net->beta * net->beta;
+    memset(K, 0, N1 * N2 * sizeof *K);
+    for (size_t l = 0; l < net->L; l++) {
+        const size_t nl = net->n[l], nu = net->n[l + 1];
+        product((factor){b1, 1, l + 1, N1, nu}, (factor){b2, 1, l + 1, N2, nu}, sym, 1.0, G, panel);
+        product((factor){b1, 0, l, N1, nl}, (factor){b2, 0, l, N2, nl}, sym, 1.0 / (double)nl, H, panel);
+        for (size_t i = 0; i < N1; i++)
+            for (size_t j = sym ? i : 0; j < N2; j++) K[i * N2 + j] += (H[i * N2 + j] + beta2) * G[i * N2 + j];
+    }
+}
+
 int ntk_entk_gram(const ntk_net *net, ntk_batch *b, const double *X, size_t N, double *K)
 {
     if (!K) NTK_FAIL(GSL_EINVAL, "ntk_entk_gram: no output matrix");
@@ -55,29 +97,16 @@ int ntk_entk_gram(const ntk_net *net, ntk_batch *b, const double *X, size_t N, d
     if (st) return st;
     int fail;
     double *G = malloc(2 * N * N * sizeof *G); /* two N x N Grams: signals, activations */
-    double *wide = widen_scratch(net, N, &fail);
+    float *panel = panel_scratch(net, N, N, &fail);
     if (!G || fail) {
-        free(G), free(wide);
+        free(G), free(panel);
         NTK_FAIL(GSL_ENOMEM, "ntk_entk_gram: out of memory for 2 x %zu x %zu", N, N);
     }
-    double *H = G + N * N;
-    const double beta2 = net->beta * net->beta;
-    memset(K, 0, N * N * sizeof *K);
-    for (size_t l = 0; l < net->L; l++) {
-        const size_t nl = net->n[l], nu = net->n[l + 1];
-        /* G = D(l+1) D(l+1)^T and H = A(l) A(l)^T / n_l, upper triangles:
-         * (N x nu)(nu x N) and (N x nl)(nl x N) */
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N, (int)nu, 1.0,
-                    sigs(b, l + 1, N * nu, wide), (int)nu, 0.0, G, (int)N);
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N, (int)nl, 1.0 / (double)nl,
-                    acts(b, l, N * nl, wide), (int)nl, 0.0, H, (int)N);
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = i; j < N; j++) K[i * N + j] += (H[i * N + j] + beta2) * G[i * N + j];
-    }
+    layer_sum(net, b, N, b, N, G, G + N * N, panel, K);
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < i; j++) K[i * N + j] = K[j * N + i];
     free(G);
-    free(wide);
+    free(panel);
     return 0;
 }
 
@@ -89,30 +118,16 @@ int ntk_entk_cross(const ntk_net *net, ntk_batch *b1, const double *X1, size_t N
     int st = features(net, b1, X1, N1);
     if (!st) st = features(net, b2, X2, N2);
     if (st) return st;
-    int fail1, fail2;
+    int fail;
     double *G = malloc(2 * N1 * N2 * sizeof *G);
-    double *w1 = widen_scratch(net, N1, &fail1), *w2 = widen_scratch(net, N2, &fail2);
-    if (!G || fail1 || fail2) {
-        free(G), free(w1), free(w2);
+    float *panel = panel_scratch(net, N1, N2, &fail);
+    if (!G || fail) {
+        free(G), free(panel);
         NTK_FAIL(GSL_ENOMEM, "ntk_entk_cross: out of memory for 2 x %zu x %zu", N1, N2);
     }
-    double *H = G + N1 * N2;
-    const double beta2 = net->beta * net->beta;
-    memset(K, 0, N1 * N2 * sizeof *K);
-    for (size_t l = 0; l < net->L; l++) {
-        const size_t nl = net->n[l], nu = net->n[l + 1];
-        /* G = D1(l+1) D2(l+1)^T: (N1 x nu)(nu x N2); H = A1(l) A2(l)^T / n_l */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)nu, 1.0,
-                    sigs(b1, l + 1, N1 * nu, w1), (int)nu, sigs(b2, l + 1, N2 * nu, w2), (int)nu, 0.0,
-                    G, (int)N2);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)nl,
-                    1.0 / (double)nl, acts(b1, l, N1 * nl, w1), (int)nl, acts(b2, l, N2 * nl, w2),
-                    (int)nl, 0.0, H, (int)N2);
-        for (size_t k = 0; k < N1 * N2; k++) K[k] += (H[k] + beta2) * G[k];
-    }
+    layer_sum(net, b1, N1, b2, N2, G, G + N1 * N2, panel, K);
     free(G);
-    free(w1);
-    free(w2);
+    free(panel);
     return 0;
 }
 
@@ -126,18 +141,12 @@ int ntk_entk_nngp_cross(const ntk_net *net, ntk_batch *b1, const double *X1, siz
     int st = ntk_net_forward(net, b1, X1, N1);
     if (!st && b2 != b1) st = ntk_net_forward(net, b2, X2, N2);
     if (st) return st;
-    int fail1, fail2;
-    double *w1 = widen_scratch(net, N1, &fail1), *w2 = b2 == b1 ? NULL : widen_scratch(net, N2, &fail2);
-    if (fail1 || (b2 != b1 && fail2)) {
-        free(w1), free(w2);
-        NTK_FAIL(GSL_ENOMEM, "ntk_entk_nngp_cross: out of memory for %zu + %zu inputs", N1, N2);
-    }
-    const double *A1 = acts(b1, l, N1 * nl, w1), *A2 = b2 == b1 ? A1 : acts(b2, l, N2 * nl, w2);
-    /* S = A1(L-1) A2(L-1)^T / n_{L-1} + beta^2: (N1 x nl)(nl x N2) */
-    for (size_t k = 0; k < N1 * N2; k++) S[k] = net->beta * net->beta;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N1, (int)N2, (int)nl, 1.0 / (double)nl,
-                A1, (int)nl, A2, (int)nl, 1.0, S, (int)N2);
-    free(w1);
-    free(w2);
+    int fail;
+    float *panel = panel_scratch(net, N1, N2, &fail);
+    if (fail) NTK_FAIL(GSL_ENOMEM, "ntk_entk_nngp_cross: out of memory for %zu x %zu", N1, N2);
+    /* S = A1(L-1) A2(L-1)^T / n_{L-1} + beta^2: (N1 x nl)(nl x N2), the whole matrix */
+    product((factor){b1, 0, l, N1, nl}, (factor){b2, 0, l, N2, nl}, 0, 1.0 / (double)nl, S, panel);
+    for (size_t k = 0; k < N1 * N2; k++) S[k] += net->beta * net->beta;
+    free(panel);
     return 0;
 }
