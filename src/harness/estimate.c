@@ -42,12 +42,12 @@ void ntk_exp_print_estimate(const ntk_exp *e, const void *s)
     double t_all = 0.0, t_max = 0.0, mem_max = 0.0, disk_all = 0.0;
     const char *longest = "";
     /* For schedulers, on stdout: one line a run. */
-    printf("# %s estimate (%s profile), priced on the reference machine (%.0f GFLOP/s GEMM, %d threads)\n",
-           e->name, e->params.profile, NTK_EXP_REF_GEMM_RATE / 1e9, NTK_EXP_REF_THREADS);
+    printf("# %s estimate (%s profile), priced on the reference machine (GEMM %.0f GFLOP/s double, %.0f single, %d threads)\n",
+           e->name, e->params.profile, NTK_EXP_REF_GEMM_RATE / 1e9, NTK_EXP_REF_SGEMM_RATE / 1e9, NTK_EXP_REF_THREADS);
     printf("# run seconds memory_bytes disk_bytes\n");
     char t[32], m[32], d[32];
-    fprintf(stderr, "%s (%s profile): each run on the reference machine (%d threads, %.0f GFLOP/s GEMM):\n",
-            e->name, e->params.profile, NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9);
+    fprintf(stderr, "%s (%s profile): each run on the reference machine (%d threads, GEMM %.0f GFLOP/s double, %.0f single):\n",
+            e->name, e->params.profile, NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9, NTK_EXP_REF_SGEMM_RATE / 1e9);
     fprintf(stderr, "  %-24s %12s %12s %12s\n", "run", "time", "peak memory", "disk");
     for (size_t i = 0; i < e->nruns; i++) {
         ntk_exp_cost c = x->cost(e, s, e->runs[i].spec);

@@ -548,9 +548,9 @@ static void announce(const ntk_exp *e, const void *s, const ntk_exp_run *one, in
     for (size_t i = 0; i < (one ? 1 : e->nruns); i++)
         secs += ntk_exp_cost_seconds(e->x, e->x->cost(e, s, one ? one->spec : e->runs[i].spec));
     char d[32];
-    fprintf(stderr, "%s: %s (%s profile): about %s on the reference machine (%d threads, %.0f GFLOP/s GEMM)\n",
+    fprintf(stderr, "%s: %s (%s profile): about %s on the reference machine (%d threads, GEMM %.0f GFLOP/s double, %.0f single)\n",
             e->name, one ? one->id : "all runs", e->params.profile, ntk_progress_format_duration(secs, d, sizeof d),
-            NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9);
+            NTK_EXP_REF_THREADS, NTK_EXP_REF_GEMM_RATE / 1e9, NTK_EXP_REF_SGEMM_RATE / 1e9);
 }
 
 
