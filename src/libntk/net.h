@@ -30,6 +30,12 @@
 #ifndef NTK_NET_H
 #define NTK_NET_H
 
+/* Batches of at most this many inputs run their BLAS products on one thread (net.c:
+ * below it OpenBLAS's threads cost more than they bring); larger ones on all the
+ * threads OpenBLAS was given. Not for concurrent calls from several threads: the
+ * count is OpenBLAS's, process-wide. */
+#define NTK_NET_SERIAL_BATCH 8
+
 #include <stddef.h>
 #include "nonlin.h"
 
