@@ -2,7 +2,9 @@
  * entry within measured standard errors), the mean squared distance of the tangent
  * kernel to K is Wick's ((tr K)^2 + |K|_F^2) / P, gradient descent on theta is kernel
  * gradient descent with the tangent kernel (to a rounding bound), discrete kernel
- * gradient descent on the data is (I - lr K/N)^k, and every error path. */
+ * gradient descent on the data is (I - lr K/N)^k, the features are drawn through the
+ * symmetric square root of K (so a seed draws the same features whatever basis the
+ * eigensolver returns), and every error path. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,59 @@ static void test_covariance(void)
     printf("\n    largest |Khat - K| / standard error over the entries: %.3f (P = %zu)", worst, P);
     CU_ASSERT(worst < 5.0);
     ntk_rf_free(rf);
+}
+
+/* The square root the features are drawn through is the symmetric one, S S = K, and
+ * so depends on K alone: on 12 equally spaced circle points (K circulant: its
+ * eigenvalues come in pairs, whose eigenvectors the solver may turn in their plane)
+ * and on the same points listed in another order (another K, another eigenbasis), the
+ * roots are the same matrix with rows and columns in that order. Since F = Z S, a seed
+ * then draws the same features from K whatever basis the eigensolver returns (the
+ * reordered points themselves get other noise, by position). Tolerances: rounding of
+ * sums of 12 terms of size lambda_max (1e-12 relative to the largest entry). A root
+ * built from the eigenvectors, diag(sqrt(lambda)) V, passes S^T S = K but fails the
+ * other two. */
+enum { MC = 12 };
+
+static void circle_kernel(const size_t *order, double *K)
+{
+    double a[MC], X[2 * MC], T[MC * MC];
+    for (size_t i = 0; i < MC; i++) a[i] = -M_PI + 2.0 * M_PI * (double)order[i] / MC;
+    ntk_data_circle_at(MC, a, X);
+    ntk_limit_ws *ws = ntk_limit_alloc();
+    CHECK_OK(ntk_limit_gram(ntk_nonlin_find("relu"), 3, 0.1, X, MC, 2, ws, K, T));
+    ntk_limit_free(ws);
+}
+
+static void test_symmetric_root(void)
+{
+    const size_t P = 5, same[MC] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+                 order[MC] = {7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 4, 8};
+    double K[MC * MC], Kp[MC * MC], SS[MC * MC], S1[MC * MC];
+    circle_kernel(same, K);
+    circle_kernel(order, Kp);
+    ntk_rf *a = ntk_rf_alloc(P, MC), *b = ntk_rf_alloc(P, MC);
+    CU_ASSERT_FATAL(a && b);
+    CHECK_OK(ntk_rf_sample(a, K, 23));
+    CHECK_OK(ntk_rf_sample(b, Kp, 23));
+    double kmax = 0.0, smax = 0.0;
+    for (size_t i = 0; i < MC * MC; i++) kmax = fmax(kmax, fabs(K[i])), smax = fmax(smax, fabs(a->root[i]));
+    for (size_t i = 0; i < MC; i++)
+        for (size_t j = 0; j < MC; j++) {
+            double s = 0.0;
+            for (size_t k = 0; k < MC; k++) s += a->root[i * MC + k] * a->root[k * MC + j];
+            SS[i * MC + j] = s;
+        }
+    for (size_t i = 0; i < MC; i++) /* b's root, rows and columns in a's order */
+        for (size_t j = 0; j < MC; j++) S1[order[i] * MC + order[j]] = b->root[i * MC + j];
+    CHECK_ARRAY(SS, K, MC * MC, 0, 1e-12 * kmax, "S S against K");
+    double asym = 0.0;
+    for (size_t i = 0; i < MC; i++)
+        for (size_t j = 0; j < MC; j++) asym = fmax(asym, fabs(a->root[i * MC + j] - a->root[j * MC + i]));
+    printf("\n    largest |S - S^T|: %.3g (largest |S| %.3g)", asym, smax);
+    CU_ASSERT(asym <= 1e-12 * smax);
+    CHECK_ARRAY(S1, a->root, MC * MC, 0, 1e-12 * smax, "root of the reordered K, back in order");
+    ntk_rf_free(a), ntk_rf_free(b);
 }
 
 /* P |Khat - K|_F^2 averaged over R seeds against (tr K)^2 + |K|_F^2, within 5
@@ -174,6 +229,7 @@ void ntk_test_rf(void)
 {
     CU_pSuite s = CU_add_suite("rf", NULL, NULL);
     CU_add_test(s, "features have covariance K (within 5 standard errors per entry)", test_covariance);
+    CU_add_test(s, "the square root of K is the symmetric one: the same root for the points in any order", test_symmetric_root);
     CU_add_test(s, "P E|Khat - K|_F^2 = (tr K)^2 + |K|_F^2 (Wick)", test_wick);
     CU_add_test(s, "gradient descent on theta = kernel gradient descent with Khat", test_gd_is_kernel_gd);
     CU_add_test(s, "kernel gradient descent on the data = (I - lr K/N)^k", test_kgd_closed_form);

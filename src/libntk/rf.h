@@ -28,7 +28,7 @@
 typedef struct {
     size_t P, M;     /* features, points */
     double *F;       /* P x M: F[p*M + m] = f_p(x_m) */
-    double *root;    /* M x M work: a square root R of K (K = R^T R) */
+    double *root;    /* M x M: the symmetric square root of K (K = root root), after sampling */
     double *evals;   /* M work: eigenvalues of K */
     double *z;       /* NTK_RF_CHUNK x M work: standard normals */
     double *r;       /* M work: residuals on the training points */
@@ -42,11 +42,17 @@ ntk_rf *ntk_rf_alloc(size_t P, size_t M);
 void ntk_rf_free(ntk_rf *rf); /* NULL is fine */
 
 /* Draw the P features i.i.d. from N(0, K), K (M x M, symmetric positive
- * semi-definite), from a GSL mt19937 generator seeded with seed: F = Z R with Z
- * standard normal (P x M) and R = diag(sqrt(lambda)) V, K = V^T diag(lambda) V its
- * eigendecomposition (rows of V). The eigendecomposition rather than a Cholesky
- * factor, because kernels on fine grids of the circle are singular to rounding (a
- * grid with both ends of [-pi, pi] repeats a point). Eigenvalues down to
+ * semi-definite), from a GSL mt19937 generator seeded with seed: F = Z S with Z
+ * standard normal (P x M) and S = V^T diag(sqrt(lambda)) V the symmetric square root
+ * of K, from its eigendecomposition K = V^T diag(lambda) V (rows of V). The
+ * eigendecomposition rather than a Cholesky factor, because kernels on fine grids of
+ * the circle are singular to rounding (a grid with both ends of [-pi, pi] repeats a
+ * point). The symmetric root rather than diag(sqrt(lambda)) V, because it is the one
+ * square root that depends on K alone: K on equally spaced circle points has paired
+ * eigenvalues, whose eigenvectors an eigensolver may turn within their plane (another
+ * LAPACK, or the same one under another BLAS thread count, does), and with
+ * diag(sqrt(lambda)) V the same seed then drew other features; with S it draws the
+ * same ones to rounding. Eigenvalues down to
  * -100 M eps lambda_max count as rounding and are set to 0; below that GSL_EDOM.
  * Non-finite or non-symmetric K: GSL_EINVAL. */
 int ntk_rf_sample(ntk_rf *rf, const double *K, unsigned long seed);
