@@ -21,8 +21,15 @@ data/bench/torch.dat (--out).
 PyTorch runs at its fastest setting measured on this machine (REPRODUCE.md,
 Performance): OMP_WAIT_POLICY=PASSIVE (set here before torch loads; --omp-wait
 ACTIVE or unset to compare), intra-op threads = --threads (default 2,
-the cores), float32 for single precision (PyTorch's default), float64 for double.
-libntk runs with OPENBLAS_NUM_THREADS = --threads.
+the cores), float32 for single precision (PyTorch's default), float64 for double,
+and glibc's malloc told to keep what is freed (--malloc keep, the default: mallopt
+M_TRIM_THRESHOLD and M_MMAP_THRESHOLD at 1 GiB, set here before torch loads). Left
+to its defaults (--malloc default), glibc hands autograd's large buffers back to the
+kernel after every step and the next step faults them in again: PyTorch's Figure 3
+width-4000 step took 1.7-1.8 s that way against 0.89-0.96 s kept, and its Figure 2
+step 42-55 ms when no larger shape had run before it in the process (the dynamic
+thresholds rise only once a large block has been freed). libntk allocates its
+buffers once and is not affected. libntk runs with OPENBLAS_NUM_THREADS = --threads.
 
     /usr/bin/python3 src/tools/torch_compare.py                   # single vs float32
     /usr/bin/python3 src/tools/torch_compare.py --precision both  # and double vs float64
@@ -32,6 +39,7 @@ the defaults. (Debian's python3-torch: apt-get install -y python3-torch; the Deb
 python, not a pyenv one, sees it.)
 """
 import argparse
+import ctypes
 import os
 import statistics
 import subprocess
@@ -123,6 +131,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--omp-wait", default="PASSIVE",
                     help="OMP_WAIT_POLICY for PyTorch: PASSIVE (default), ACTIVE, or 'unset' for the runtime's own")
+    ap.add_argument("--malloc", choices=["keep", "default"], default="keep",
+                    help="glibc malloc for PyTorch: keep freed memory (default) or glibc's own trimming")
     ap.add_argument("--bench", default="bin/bench")
     ap.add_argument("--out", default="data/bench/torch.dat", help="data file ('-': none)")
     args = ap.parse_args()
@@ -141,6 +151,10 @@ def main():
         os.environ.pop("OMP_WAIT_POLICY", None)
     else:
         os.environ["OMP_WAIT_POLICY"] = args.omp_wait
+    if args.malloc == "keep":  # M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3 (malloc.h)
+        libc = ctypes.CDLL("libc.so.6")
+        if not (libc.mallopt(-1, 1 << 30) and libc.mallopt(-3, 1 << 30)):
+            sys.exit("torch_compare: mallopt refused the thresholds (--malloc default to run without)")
     try:
         import torch
     except ImportError:
@@ -151,7 +165,8 @@ def main():
         sys.exit(f"torch_compare: {args.bench} not found: build it first (make bin/bench)")
     torch.set_num_threads(args.threads)
     setting = (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
-               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}; libntk {revision()}, "
+               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, malloc {args.malloc}; "
+               f"libntk {revision()}, "
                f"OPENBLAS_NUM_THREADS={args.threads}; {args.rounds} rounds of {args.steps} steps")
     print(f"torch_compare: {setting}", flush=True)
 
