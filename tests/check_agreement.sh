@@ -13,13 +13,8 @@ set -euo pipefail
 py=/usr/bin/python3
 tool=$(realpath src/tools/agreement.py)
 [ -x "$py" ] || { echo "check_agreement.sh: no $py, agreement.py not checked"; exit 0; }
-tmp=$(mktemp -d /tmp/ntk-test-agreement.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, then a command that must succeed
-    local what=$1; shift
-    if "$@"; then echo "agreement: ok   $what"; else echo "agreement: FAIL $what"; fails=$((fails + 1)); fi
-}
+CHECK_NAME=check_agreement.sh CHECK_LABEL=agreement
+. "$(dirname "$0")/checklib.sh"
 runfile() { # path, awk program printing rows "step t y"
     mkdir -p "$(dirname "$1")"
     { echo "# columns: step t y"; awk "BEGIN { $2 }"; } >"$1"
@@ -53,5 +48,4 @@ set +e
 set -e
 check "missing column: exit 1, named" bash -c "[ $st = 1 ] && grep -q \"no column 'z'\" '$tmp/out'"
 
-[ "$fails" = 0 ] || { echo "check_agreement.sh: $fails check(s) failed"; exit 1; }
-echo "check_agreement.sh: all passed"
+checks_done

@@ -19,13 +19,8 @@
 #     distances following n^-1/2 and FAILs on n^-0.2.
 set -euo pipefail
 bin=$(realpath "${NTK_BIN:-bin}")/claims
-tmp=$(mktemp -d /tmp/ntk-test-claims.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, then a command that must succeed
-    local what=$1; shift
-    if "$@"; then echo "claims: ok   $what"; else echo "claims: FAIL $what"; fails=$((fails + 1)); fi
-}
+CHECK_NAME=check_claims.sh CHECK_LABEL=claims
+. "$(dirname "$0")/checklib.sh"
 run() { # dir -> status in $tmp/status, output in $tmp/out, $tmp/err
     set +e; "$bin" data="$1" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/status"; set -e
 }
@@ -129,5 +124,4 @@ check "distances following n^-1/2: gen-rate passes with slope -0.5" grep -Eq '^p
 run "$tmp/gsynth-0.2"
 check "distances following n^-0.2: gen-rate FAILs" grep -Eq '^FAIL +gen-rate .*this run \(test\) -0\.2 ' "$tmp/out"
 
-[ "$fails" = 0 ] || { echo "check_claims.sh: $fails check(s) failed"; exit 1; }
-echo "check_claims.sh: all passed"
+checks_done

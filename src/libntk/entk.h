@@ -25,11 +25,11 @@
  * same order. The effect on every figure that uses a single-precision empirical
  * kernel was measured against the seed-to-seed spread (experiments' READMEs).
  */
+#ifndef NTK_ENTK_H
+#define NTK_ENTK_H
 
 /* The longest sum the single-precision Gram products leave in float. */
 #define NTK_ENTK_PANEL 256
-#ifndef NTK_ENTK_H
-#define NTK_ENTK_H
 
 #include <stddef.h>
 #include "net.h"

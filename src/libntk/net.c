@@ -253,18 +253,14 @@ int ntk_net_gradient(const ntk_net *net, ntk_batch *b, const double *X, const do
     if (!grad) NTK_FAIL(GSL_EINVAL, "ntk_net_gradient: no gradient buffer");
     int st = forward_residual(net, b, X, Y, N, loss, "ntk_net_gradient");
     if (st) return st;
-    if (net->precision == NTK_DOUBLE) {
-        int threads = serial_begin(N);
-        backprop_double(net, b, grad, 1.0, 0.0);
-        serial_end(threads);
-        return 0;
-    }
-    float *g = malloc(net->P * sizeof *g);
-    if (!g) NTK_FAIL(GSL_ENOMEM, "ntk_net_gradient: out of memory for %zu parameters", net->P);
+    float *g = NULL; /* single precision: the float gradient, widened into grad after */
+    if (net->precision == NTK_SINGLE && !(g = malloc(net->P * sizeof *g)))
+        NTK_FAIL(GSL_ENOMEM, "ntk_net_gradient: out of memory for %zu parameters", net->P);
     int threads = serial_begin(N);
-    backprop_float(net, b, g, 1.0, 0.0);
+    if (g) backprop_float(net, b, g, 1.0, 0.0);
+    else backprop_double(net, b, grad, 1.0, 0.0);
     serial_end(threads);
-    for (size_t p = 0; p < net->P; p++) grad[p] = g[p];
+    for (size_t p = 0; g && p < net->P; p++) grad[p] = g[p];
     free(g);
     return 0;
 }

@@ -18,8 +18,8 @@
  * In both, what the experiments record is computed in double: the outputs f (the last
  * layer's sums, over the float activations and weights, accumulate in double), the
  * cost C, and the empirical kernels (entk.h: their Gram products run in float by
- * panels of at most 256 terms, the panels and layers added in double). Inputs, targets and every result cross the interface in
- * double. The code is one text for both (net_source.inc, compiled once per precision
+ * panels of at most 256 terms, the panels and layers added in double). Inputs,
+ * targets and every result cross the interface in double. The code is one text for both (net_source.inc, compiled once per precision
  * as GSL does: templates_on.h); the public functions below take either network.
  *
  * Training is full-batch gradient descent on the paper's cost

@@ -58,27 +58,25 @@ int ntk_rf_sample(ntk_rf *rf, const double *K, unsigned long seed)
                 NTK_FAIL(GSL_EINVAL, "ntk_rf_sample: K is not symmetric (K[%zu][%zu] = %.17g, K[%zu][%zu] = %.17g)",
                          i, j, a, j, i, b);
         }
-    /* K = V^T diag(lambda) V (rows of V in V), then the symmetric square root
-     * root = V^T diag(sqrt lambda) V, through W = diag(sqrt lambda) V */
-    double *V = malloc(2 * M * M * sizeof *V);
-    if (!V) NTK_FAIL(GSL_ENOMEM, "ntk_rf_sample: out of memory for 2 x %zu x %zu", M, M);
-    double *W = V + M * M;
-    int st = ntk_kla_eig_sym(M, K, rf->evals, V);
-    const double lmax = st ? 0.0 : fabs(rf->evals[0]), floor = 100.0 * (double)M * 2.2e-16 * lmax;
-    if (!st && rf->evals[M - 1] < -floor)
-        st = ntk_error(GSL_EDOM, "ntk_rf_sample: K is not positive semi-definite: eigenvalues from %.6g to %.6g",
-                       rf->evals[M - 1], rf->evals[0]);
-    if (st) {
-        free(V);
-        return st;
-    }
+    /* K = V^T diag(lambda) V (rows of V in root) */
+    int st = ntk_kla_eig_sym(M, K, rf->evals, rf->root);
+    if (st) return st;
+    const double lmax = fabs(rf->evals[0]), floor = 100.0 * (double)M * 2.2e-16 * lmax;
+    if (rf->evals[M - 1] < -floor)
+        NTK_FAIL(GSL_EDOM, "ntk_rf_sample: K is not positive semi-definite: eigenvalues from %.6g to %.6g",
+                 rf->evals[M - 1], rf->evals[0]);
+    /* the symmetric square root V^T W, W = diag(sqrt lambda) V, into root */
+    double *W = malloc(2 * M * M * sizeof *W);
+    if (!W) NTK_FAIL(GSL_ENOMEM, "ntk_rf_sample: out of memory for 2 x %zu x %zu", M, M);
+    double *S = W + M * M;
     for (size_t k = 0; k < M; k++) {
         double s = rf->evals[k] > 0.0 ? sqrt(rf->evals[k]) : 0.0;
-        for (size_t m = 0; m < M; m++) W[k * M + m] = s * V[k * M + m];
+        for (size_t m = 0; m < M; m++) W[k * M + m] = s * rf->root[k * M + m];
     }
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)M, (int)M, 1.0, V, (int)M, W, (int)M, 0.0,
-                rf->root, (int)M);
-    free(V);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)M, (int)M, 1.0, rf->root, (int)M, W, (int)M,
+                0.0, S, (int)M);
+    memcpy(rf->root, S, M * M * sizeof *S);
+    free(W);
     /* F = Z root, NTK_RF_CHUNK rows of Z at a time; row p of F has covariance root^2 = K */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r) NTK_FAIL(GSL_ENOMEM, "ntk_rf_sample: out of memory");
